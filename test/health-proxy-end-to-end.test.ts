@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, expect, test } from 'vitest';
+import type { Duration } from '../src/dsl/params.js';
+import { balancer, defineConfig, route } from '../src/index.js';
+import { startProxy } from '../src/runtime/start-proxy.js';
+import type { RunningProxy } from '../src/runtime/types.js';
+import { HealthBackend, RecordingLogger } from './health-helpers.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function backend(): Promise<HealthBackend> {
+  const b = await new HealthBackend('/health').start();
+  cleanup.push(() => b.close());
+  return b;
+}
+
+/** Sends `n` requests through the proxy, one after the other. */
+async function traffic(proxy: RunningProxy, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${proxy.url}/page${i}`);
+    expect(res.status).toBe(200);
+    await res.text();
+  }
+}
+
+/** The next health-check line logged at `level`; fails after 10 s (are the checks running?). */
+function nextLine(logger: RecordingLogger, level: 'warn' | 'info'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const bound = setTimeout(() => reject(new Error(`no health check ${level} line was logged`)), 10_000);
+    logger.onLine = (l, message) => {
+      if (l !== level || !message.startsWith('health check:')) return;
+      logger.onLine = undefined;
+      clearTimeout(bound);
+      resolve(message);
+    };
+  });
+}
+
+test('behind the real proxy, a member whose health check fails gets no traffic until it passes again', async () => {
+  const sick = await backend();
+  const steady = await backend();
+  const web = balancer('web')
+    .member(sick.url)
+    .member(steady.url)
+    .healthCheck({ uri: '/health', interval: '100ms', fails: 2, passes: 2 });
+  const logger = new RecordingLogger();
+  const proxy = await startProxy(defineConfig({ routes: [route('/').to(web, { path: '/' })] }), {
+    port: 0,
+    logger,
+  });
+  cleanup.push(() => proxy.close());
+
+  await traffic(proxy, 6);
+  expect(sick.traffic).toHaveLength(3);
+
+  const down = nextLine(logger, 'warn');
+  sick.mode = 'fail';
+  expect(await down).toContain(`member ${sick.url} of balancer 'web' failed 2 checks in a row (HTTP 500)`);
+  const before = sick.traffic.length;
+  await traffic(proxy, 6);
+  expect(sick.traffic).toHaveLength(before);
+  expect(steady.traffic).toHaveLength(3 + 6);
+
+  const up = nextLine(logger, 'info');
+  sick.mode = 'ok';
+  expect(await up).toContain('back in rotation');
+  await traffic(proxy, 6);
+  expect(sick.traffic.length).toBeGreaterThan(before);
+});
+
+test('a reload keeps a failed member out of rotation', async () => {
+  const sick = await backend();
+  const steady = await backend();
+  const config = (interval: Duration) =>
+    defineConfig({
+      routes: [
+        route('/').to(
+          balancer('web')
+            .member(sick.url)
+            .member(steady.url)
+            .healthCheck({ uri: '/health', interval, passes: 3 }),
+          { path: '/' },
+        ),
+      ],
+    });
+  const logger = new RecordingLogger();
+  const proxy = await startProxy(config('100ms'), { port: 0, logger });
+  cleanup.push(() => proxy.close());
+  const down = nextLine(logger, 'warn');
+  sick.mode = 'fail';
+  await down;
+
+  await proxy.reload(config('200ms'));
+  await traffic(proxy, 4);
+  expect(sick.traffic).toEqual([]);
+  expect(steady.traffic).toHaveLength(4);
+});
+
+const CHILD = `
+import { createServer } from 'node:http';
+const { balancer, defineConfig, route } = await import(${JSON.stringify(`${ROOT}src/index.ts`)});
+const { startProxy } = await import(${JSON.stringify(`${ROOT}src/runtime/start-proxy.ts`)});
+let checks = 0;
+const held = [];
+const server = createServer((req, res) => {
+  checks++;
+  held.push(res);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const url = 'http://127.0.0.1:' + server.address().port;
+const web = balancer('web').member(url).member(url + '/two', { healthCheck: { method: 'TCP', interval: '1h' } })
+  .healthCheck({ uri: '/health', interval: '100ms', timeout: 30 });
+const quiet = { request() {}, error() {}, info() {}, warn() {} };
+const proxy = await startProxy(defineConfig({ routes: [route('/').to(web)] }), { port: 0, logger: quiet });
+while (checks < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+await proxy.close();
+server.close(() => console.log(JSON.stringify({ checks })));
+`;
+
+test('closing the proxy leaves no health-check timer or socket: the process exits on its own', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exit = await new Promise<{ code: number | null; killed: boolean }>((resolve) => {
+    const bound = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(bound);
+      resolve({ code, killed: signal === 'SIGKILL' });
+    });
+  });
+  expect(exit, stderr).toEqual({ code: 0, killed: false });
+  expect(JSON.parse(stdout)).toEqual({ checks: 1 });
+});
