@@ -57,7 +57,7 @@ describe('the config watcher', () => {
       onChange: (c) => bursts.push([...c]),
     });
     watchers.push(watcher);
-    expect(watcher.files.sort()).toEqual([cfg, helper].sort());
+    expect([...watcher.files].sort()).toEqual([cfg, helper].sort());
 
     let burst = nextBurst(bursts);
     writeFileSync(helper, 'export const a = 2');
