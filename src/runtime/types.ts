@@ -44,6 +44,11 @@ export interface StartOptions {
   readonly logger?: ProxyLogger;
   /** Host name used as the default `serverName`. */
   readonly hostname?: string;
+  /**
+   * Whether `logger.request` is called for every request when the config's `accessLog` is not
+   * set (the config wins). Default true; `start` passes false to keep the hot path lean.
+   */
+  readonly accessLog?: boolean;
 }
 
 /** A running proxy. */
