@@ -106,9 +106,8 @@ function pathAfterRoute(route: CompiledManagerRoute, pathname: string): string {
 
 /**
  * The manager as the runtime installs it for every manager route of every generation (the
- * shape of `setHandler('manager', ...)`): one `createManager` per route object, and the request
- * info taken from the request itself.
- * @example runtime.setHandler('manager', managerRouteHandler(ctx));
+ * runtime's `RouteHandler` shape): one `createManager` per route object, and the request info
+ * taken from the request itself.
  */
 export function managerRouteHandler(
   ctx: ManagerContext,

@@ -88,12 +88,15 @@ export class ProxyGeneration implements ExchangeContext {
     }
   }
 
-  #retain(member: CompiledMember): void {
-    this.#pools.set(member.key, this.#registry.retain(member, this.#poolKeys));
+  #retain(member: CompiledMember): Pool {
+    const pool = this.#registry.retain(member, this.#poolKeys);
+    this.#pools.set(member.key, pool);
+    return pool;
   }
 
+  /** The pool of a member; a member the balancer manager added at runtime gets one on first use. */
   pool(member: CompiledMember): Pool {
-    return this.#pools.get(member.key)!;
+    return this.#pools.get(member.key) ?? this.#retain(member);
   }
 
   begin(): void {

@@ -4,6 +4,7 @@
  * over by key, and the runtime swaps one reference.
  */
 import { createLiveBalancer } from '../balancer/index.js';
+import { type HealthChecks, startHealthChecks } from '../health/index.js';
 import type { LiveBalancer, MemberState } from '../balancer/types.js';
 import type { ProxyConfig } from '../config/types.js';
 import type { RouteHandler } from '../proxy/context.js';
@@ -26,6 +27,7 @@ export class Generation {
   readonly config: ProxyConfig;
   readonly balancers: ReadonlyMap<string, LiveBalancer>;
   readonly proxy: ProxyGeneration;
+  #health: HealthChecks | undefined;
 
   constructor(config: ProxyConfig, deps: GenerationDeps, previous: Generation | undefined) {
     this.config = config;
@@ -53,8 +55,22 @@ export class Generation {
     return states;
   }
 
+  /**
+   * Starts active health checks of this generation's members. Called once the generation is
+   * complete (manager state restored), so members added at runtime are checked too.
+   */
+  startHealthChecks(logger: ProxyLogger): void {
+    this.#health = startHealthChecks([...this.balancers.values()], { logger });
+  }
+
+  /** Stops the health checks: no timer or probe socket is left behind. */
+  stopHealthChecks(): void {
+    this.#health?.stop();
+  }
+
   /** No longer current: resolves when its last request has ended and its pools are let go. */
   retire(): Promise<void> {
+    this.stopHealthChecks();
     return this.proxy.retire();
   }
 }

@@ -10,6 +10,7 @@ import type { ConfigSpec } from '../dsl/spec.js';
 import type { RouteHandler } from '../proxy/context.js';
 import { type Listener, listen, type RequestSink } from '../proxy/listener.js';
 import { PoolRegistry } from '../proxy/pools.js';
+import { createManagerJournal, managerRouteHandler } from '../manager/index.js';
 import { Generation } from './generation.js';
 import type { ProxyLogger, RunningProxy, StartOptions } from './types.js';
 
@@ -37,6 +38,8 @@ class Runtime implements RunningProxy {
   readonly #pools = new PoolRegistry();
   readonly #tunnels = new Set<Duplex>();
   readonly #handlers: { manager?: RouteHandler } = {};
+  /** Balancer-manager changes, kept across reloads (and restarts, with `persist`). */
+  readonly #journal = createManagerJournal();
   #generation!: Generation;
   #listeners: Listener[] = [];
   /** What the listeners read on every request. */
@@ -49,6 +52,13 @@ class Runtime implements RunningProxy {
     this.#opts = opts;
     this.#logger = opts.logger ?? DEFAULT_LOGGER;
     this.#sink = { current: undefined as unknown as RequestSink };
+    this.#handlers.manager = managerRouteHandler({
+      config: () => this.#generation.config,
+      balancers: () => [...this.#generation.balancers.values()],
+      logger: this.#logger,
+      now: Date.now,
+      journal: this.#journal,
+    });
   }
 
   get url(): string {
@@ -76,7 +86,7 @@ class Runtime implements RunningProxy {
   }
 
   #build(config: ProxyConfig, previous: Generation | undefined): Generation {
-    return new Generation(
+    const generation = new Generation(
       config,
       {
         pools: this.#pools,
@@ -87,6 +97,9 @@ class Runtime implements RunningProxy {
       },
       previous,
     );
+    this.#journal.restore(config, [...generation.balancers.values()], this.#logger);
+    generation.startHealthChecks(this.#logger);
+    return generation;
   }
 
   #track(socket: Duplex): void {
@@ -152,6 +165,7 @@ class Runtime implements RunningProxy {
   }
 
   async #shutdown(graceMs: number): Promise<void> {
+    this.#generation?.stopHealthChecks();
     const closed = Promise.all(this.#listeners.map((l) => l.close()));
     // Upgraded connections have no request to finish: close them gracefully now.
     for (const socket of this.#tunnels) socket.end();
@@ -169,11 +183,6 @@ class Runtime implements RunningProxy {
       await this.#generation?.retire();
     }
     await this.#pools.destroyAll();
-  }
-
-  /** Installs the handler of a route kind served outside the proxy (the balancer manager). */
-  setHandler(kind: 'manager', handler: RouteHandler): void {
-    this.#handlers[kind] = handler;
   }
 }
 
