@@ -21,7 +21,11 @@ export interface ServeOptions {
 }
 
 function load(options: ServeOptions): Promise<LoadedConfig> {
-  return loadConfig(options.config, { mode: options.mode, hostname: hostname() });
+  return loadConfig(options.config, {
+    mode: options.mode,
+    hostname: hostname(),
+    keepBundler: options.mode === 'dev',
+  });
 }
 
 function printError(error: unknown): void {

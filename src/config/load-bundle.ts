@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Message, type Plugin } from 'esbuild';
+import { build, type Message, type Plugin, stop } from 'esbuild';
 import { LoadError, type LoadProblem } from './load-error.js';
 import type { SourceLocation } from './load-frame.js';
 
@@ -100,8 +100,16 @@ function isOwnOrPackage(file: string): boolean {
  * external, `tsx-proxy` is bundled in). `outFile` is where the bundle will be written: source
  * map paths are made relative to it. Throws `LoadError` on syntax or resolution errors.
  */
-export async function bundleConfig(file: string, outFile: string): Promise<ConfigBundle> {
+/** Bundles under way in this process. */
+let inFlight = 0;
+
+export async function bundleConfig(
+  file: string,
+  outFile: string,
+  keepBundler: boolean,
+): Promise<ConfigBundle> {
   const cwd = dirname(file);
+  inFlight++;
   try {
     const result = await build({
       absWorkingDir: cwd,
@@ -134,5 +142,8 @@ export async function bundleConfig(file: string, outFile: string): Promise<Confi
     const problems = errors.map((m) => toProblem(m, 'error', cwd));
     const reason = errors.some((m) => /^Could not resolve/.test(m.text)) ? 'bundle' : 'syntax';
     throw new LoadError(reason, file, problems, { cause: error });
+  } finally {
+    // Stopping while another bundle is being built would fail that build.
+    if (--inFlight === 0 && !keepBundler) await stop();
   }
 }

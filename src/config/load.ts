@@ -22,6 +22,12 @@ export interface LoadOptions {
   readonly mode?: string;
   /** Default `serverName` of the compiled config (the CLI passes the machine's host name). */
   readonly hostname?: string;
+  /**
+   * Keep esbuild's service process running for the next load (`dev`: faster reloads). Default
+   * false: it is stopped after bundling, so a production proxy does not carry its ~13 MiB; a
+   * later load (SIGHUP) starts it again.
+   */
+  readonly keepBundler?: boolean;
 }
 
 export interface LoadedConfig {
@@ -126,7 +132,7 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     throw new LoadError('bundle', path, [problem(`unsupported config file type '${extname(path)}'`, hint)]);
   }
   const out = await bundlePath(path);
-  const bundle = await bundleConfig(path, out);
+  const bundle = await bundleConfig(path, out, opts.keepBundler ?? false);
   const mod = (await evaluate(path, out, bundle.code, bundle.inputs)) as { default?: unknown };
   if (mod.default === undefined) throw noDefaultExport(path);
   let exported = mod.default;
