@@ -22,7 +22,10 @@ describe('compile() validation names the problem, the place and the fix', () => 
   test('duplicate balancer names (case-insensitive)', () => {
     const a = balancer('web').member('http://127.0.0.1:1');
     const b = balancer('WEB').member('http://127.0.0.1:2');
-    const issue = only(defineConfig({ routes: [route('/a/').to(a), route('/b/').to(b)] }), 'TSXP_DUPLICATE_BALANCER');
+    const issue = only(
+      defineConfig({ routes: [route('/a/').to(a), route('/b/').to(b)] }),
+      'TSXP_DUPLICATE_BALANCER',
+    );
     expect(issue.path).toBe('routes[1].target');
     expect(issue.message).toContain("named 'WEB'");
     expect(issue.hint).toContain('own name');
@@ -47,14 +50,18 @@ describe('compile() validation names the problem, the place and the fix', () => 
   });
 
   test('loadfactor is truncated as Apache does (2.3 → 229, 100 → 10000)', () => {
-    const b = balancer('b').member('http://127.0.0.1:1', { loadfactor: 2.3 }).member('http://127.0.0.1:2', { loadfactor: 100 });
+    const b = balancer('b')
+      .member('http://127.0.0.1:1', { loadfactor: 2.3 })
+      .member('http://127.0.0.1:2', { loadfactor: 100 });
     const c = compile(defineConfig({ routes: [route('/').to(b)] }));
     expect(c.balancers.get('b')!.members.map((m) => m.lbfactor)).toEqual([229, 10000]);
   });
 
   test.each([-1, 100, 1.5])('lbset %s is outside 0..99', (lbset) => {
     const b = balancer('b').member('http://127.0.0.1:1', { lbset });
-    expect(only(defineConfig({ routes: [route('/').to(b)] }), 'TSXP_LBSET_RANGE').path).toBe('balancers.b.members[0].lbset');
+    expect(only(defineConfig({ routes: [route('/').to(b)] }), 'TSXP_LBSET_RANGE').path).toBe(
+      'balancers.b.members[0].lbset',
+    );
   });
 
   test.each([
@@ -70,19 +77,42 @@ describe('compile() validation names the problem, the place and the fix', () => 
   });
 
   test("a 'balancer://' string target is refused with a hint to pass the balancer", () => {
-    const issue = only(defineConfig({ routes: [route('/').to('balancer://myset/')] }), 'TSXP_UNSUPPORTED_SCHEME');
+    const issue = only(
+      defineConfig({ routes: [route('/').to('balancer://myset/')] }),
+      'TSXP_UNSUPPORTED_SCHEME',
+    );
     expect(issue.hint).toContain('pass the balancer itself');
   });
 
   test('a regex target referring to a group the regex lacks', () => {
-    const issue = only(defineConfig({ routes: [route(/^\/api\/v(\d+)\/(.*)$/).to('http://api:3000/v$1/$3')] }), 'TSXP_REGEX_GROUP');
+    const issue = only(
+      defineConfig({ routes: [route(/^\/api\/v(\d+)\/(.*)$/).to('http://api:3000/v$1/$3')] }),
+      'TSXP_REGEX_GROUP',
+    );
     expect(issue.message).toContain('uses $3 but');
     expect(issue.message).toContain('has 2 groups');
   });
 
+  test('a %-escape in a target path is a warning: Apache encodes the path again', () => {
+    const { config, issues } = compileWithIssues(
+      defineConfig({ routes: [route('/t/').to('http://b:1/t%20p/')] }),
+    );
+    expect(config).toBeDefined();
+    expect(issues).toMatchObject([
+      { severity: 'warning', code: 'TSXP_ENCODED_TARGET', path: 'routes[0].target' },
+    ]);
+    expect(issues[0]!.message).toContain("'%2520'");
+  });
+
   test('a route fully shadowed by an earlier route is a warning, not an error', () => {
     const { config, issues } = compileWithIssues(
-      defineConfig({ routes: [route('/images').to('http://a:1/'), route('/images/thumbs/').to('http://b:1/'), route('/imagesx').to('http://c:1/')] }),
+      defineConfig({
+        routes: [
+          route('/images').to('http://a:1/'),
+          route('/images/thumbs/').to('http://b:1/'),
+          route('/imagesx').to('http://c:1/'),
+        ],
+      }),
     );
     expect(config).toBeDefined();
     expect(issues).toHaveLength(1);
@@ -91,7 +121,9 @@ describe('compile() validation names the problem, the place and the fix', () => 
   });
 
   test('a host-narrowed earlier route does not shadow a route for every host', () => {
-    const spec = defineConfig({ routes: [route('/', { host: 'a.example' }).to('http://a:1/'), route('/x/').to('http://b:1/')] });
+    const spec = defineConfig({
+      routes: [route('/', { host: 'a.example' }).to('http://a:1/'), route('/x/').to('http://b:1/')],
+    });
     expect(issuesOf(spec)).toEqual([]);
   });
 
@@ -121,7 +153,12 @@ describe('compile() validation names the problem, the place and the fix', () => 
       .member('http://127.0.0.1:1', loose({ timeout: '5 sec', status: '+Q' }))
       .set(loose({ stickysession: 'A|B|C', failonstatus: [99, 502] }));
     const codes = issuesOf(defineConfig({ routes: [route('/').to(b)] })).map((i) => i.code);
-    expect(codes.sort()).toEqual(['TSXP_BAD_DURATION', 'TSXP_BAD_FAILONSTATUS', 'TSXP_BAD_STATUS', 'TSXP_BAD_STICKY']);
+    expect(codes.sort()).toEqual([
+      'TSXP_BAD_DURATION',
+      'TSXP_BAD_FAILONSTATUS',
+      'TSXP_BAD_STATUS',
+      'TSXP_BAD_STICKY',
+    ]);
   });
 
   test('connection parameters on a balancer target belong on its members', () => {
@@ -131,14 +168,22 @@ describe('compile() validation names the problem, the place and the fix', () => 
   });
 
   test('manager allow entries must be addresses or CIDR blocks', () => {
-    const issue = only(defineConfig({ routes: [route('/m').manager({ allow: ['10.0.0.0/8', 'localhost'] })] }), 'TSXP_BAD_ALLOW');
+    const issue = only(
+      defineConfig({ routes: [route('/m').manager({ allow: ['10.0.0.0/8', 'localhost'] })] }),
+      'TSXP_BAD_ALLOW',
+    );
     expect(issue.message).toContain('"localhost"');
   });
 
   test('five different mistakes are all reported, and compile() throws a ConfigError listing them', () => {
     const bad = balancer('bad').member('http://127.0.0.1:1', { loadfactor: 0 }).member('gopher://x');
     const spec = defineConfig({
-      routes: [route('/a/').to(bad), route('/b/').to(balancer('none')), route(/^\/(x)$/).to('http://h:1/$2'), loose(route('/c/')).deny('http://x:1/')],
+      routes: [
+        route('/a/').to(bad),
+        route('/b/').to(balancer('none')),
+        route(/^\/(x)$/).to('http://h:1/$2'),
+        loose(route('/c/')).deny('http://x:1/'),
+      ],
     });
     let error: unknown;
     try {
@@ -148,21 +193,42 @@ describe('compile() validation names the problem, the place and the fix', () => 
     }
     expect(error).toBeInstanceOf(ConfigError);
     const codes = (error as ConfigError).issues.map((i) => i.code);
-    expect(codes).toEqual(['TSXP_LOADFACTOR_RANGE', 'TSXP_UNSUPPORTED_SCHEME', 'TSXP_EMPTY_BALANCER', 'TSXP_REGEX_GROUP', 'TSXP_ACTION_ARGS']);
+    expect(codes).toEqual([
+      'TSXP_LOADFACTOR_RANGE',
+      'TSXP_UNSUPPORTED_SCHEME',
+      'TSXP_EMPTY_BALANCER',
+      'TSXP_REGEX_GROUP',
+      'TSXP_ACTION_ARGS',
+    ]);
     expect((error as Error).message).toMatch(/^proxy\.config\.ts: 5 config errors/);
   });
 });
 
 describe('compile() fills Apache defaults and normalises', () => {
   test('member defaults and maxattempts = members − 1', () => {
-    const b = balancer('b').member('HTTP://Example.COM:80/app').member('http://127.0.0.1:2', { status: '+H+I', timeout: '500ms' });
+    const b = balancer('b')
+      .member('HTTP://Example.COM:80/app')
+      .member('http://127.0.0.1:2', { status: '+H+I', timeout: '500ms' });
     const c = compile(defineConfig({ timeout: 30, routes: [route('/').to(b)] }));
     const bal = c.balancers.get('b')!;
-    expect(bal).toMatchObject({ lbmethod: 'byrequests', maxattempts: 1, forcerecovery: true, nofailover: false, stickysessionsep: '.', timeoutMs: 0 });
+    expect(bal).toMatchObject({
+      lbmethod: 'byrequests',
+      maxattempts: 1,
+      forcerecovery: true,
+      nofailover: false,
+      stickysessionsep: '.',
+      timeoutMs: 0,
+    });
     const [m0, m1] = bal.members;
     expect(m0!.url.href).toBe('http://example.com/app');
     expect(m0!.url.origin).toBe('http://example.com:80');
-    expect(m0).toMatchObject({ lbfactor: 100, lbset: 0, retryMs: 60_000, timeoutMs: 30_000, connectTimeoutMs: 30_000 });
+    expect(m0).toMatchObject({
+      lbfactor: 100,
+      lbset: 0,
+      retryMs: 60_000,
+      timeoutMs: 30_000,
+      connectTimeoutMs: 30_000,
+    });
     expect([...m1!.status].sort()).toEqual(['H', 'I']);
     expect(m1!.timeoutMs).toBe(500);
   });
@@ -173,7 +239,9 @@ describe('compile() fills Apache defaults and normalises', () => {
   });
 
   test('sticky session names split on |', () => {
-    const b = balancer('b').member('http://h:1').set({ stickysession: 'JSESSIONID|jsessionid', stickysessionsep: false });
+    const b = balancer('b')
+      .member('http://h:1')
+      .set({ stickysession: 'JSESSIONID|jsessionid', stickysessionsep: false });
     const bal = compile(defineConfig({ routes: [route('/').to(b)] })).balancers.get('b')!;
     expect(bal.sticky).toEqual({ cookie: 'JSESSIONID', param: 'jsessionid' });
     expect(bal.stickysessionsep).toBeUndefined();

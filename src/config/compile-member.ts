@@ -55,7 +55,20 @@ export function readUpstreamUrl(
     return undefined;
   }
   const parsed = parseUpstreamUrl(raw);
-  if (parsed.ok) return parsed.url;
+  if (parsed.ok) {
+    const escape = /%[0-9A-Fa-f]{2}/.exec(parsed.url.path);
+    if (escape) {
+      // Apache canonicalises the upstream path, so an escape written in the target is encoded again.
+      issues.warn(
+        'TSXP_ENCODED_TARGET',
+        path,
+        `${what} '${raw}' has '${escape[0]}' in its path, which is sent encoded again (as Apache does): '%25${escape[0].slice(1)}'`,
+        `write the character itself (e.g. a space for %20); tsx-proxy encodes the path it sends`,
+        site,
+      );
+    }
+    return parsed.url;
+  }
   const code = parsed.problem === 'scheme' ? 'TSXP_UNSUPPORTED_SCHEME' : 'TSXP_BAD_URL';
   const hint =
     parsed.problem === 'scheme'

@@ -14,6 +14,8 @@ export const ISSUE_CODES = {
   TSXP_BAD_ROUTE: 'A route match is neither a path starting with / nor a RegExp, or has no action.',
   TSXP_ACTION_ARGS: 'deny() or manager() was given a target, which they do not take.',
   TSXP_BAD_URL: 'An upstream URL is malformed, has a query string or credentials.',
+  TSXP_ENCODED_TARGET:
+    'An upstream URL path holds a %-escape, which is sent encoded again, as Apache does (warning).',
   TSXP_UNSUPPORTED_SCHEME: 'An upstream URL scheme is not http, https, ws or wss.',
   TSXP_REGEX_GROUP: 'A regex route target uses $n but the regex has fewer groups.',
   TSXP_SHADOWED_ROUTE:
