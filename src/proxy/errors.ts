@@ -10,6 +10,8 @@ export const PROXY_ERROR_CODES = {
   TSXP_UPSTREAM_CONNECT:
     '503: the upstream refused the connection, or connecting timed out (`connectiontimeout`); a balancer fails over.',
   TSXP_ACQUIRE_TIMEOUT: '503: every connection to the upstream was busy for longer than its `acquire` time.',
+  TSXP_PING_FAILED:
+    '503: a member with `ping` did not answer its check within `ping`, twice (the second time on a new connection); the request body was not sent, a balancer fails over.',
   TSXP_NO_USABLE_MEMBER: '503: no balancer member can take the request (all in error, disabled or stopped).',
   TSXP_STICKY_ROUTE_UNUSABLE:
     "503: the sticky session's member is unusable and the balancer has `nofailover`.",
@@ -121,6 +123,17 @@ export function acquireTimeout(ms: number): UpstreamFailure {
   const reason = `no free connection within acquire=${ms}ms`;
   return {
     code: 'TSXP_ACQUIRE_TIMEOUT',
+    status: 503,
+    outcome: { type: 'connect-failed', reason },
+    message: reason,
+  };
+}
+
+/** A member that did not answer its `ping` check: a proxy-generated 503 that fails over, as in Apache. */
+export function pingFailed(ms: number, detail: string): UpstreamFailure {
+  const reason = `no answer to the ping check within ping=${ms}ms (${detail})`;
+  return {
+    code: 'TSXP_PING_FAILED',
     status: 503,
     outcome: { type: 'connect-failed', reason },
     message: reason,

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import type { BalancerWait, MemberState, Selection } from '../balancer/types.js';
 import type { CompiledMember } from '../config/types.js';
 import type { ExchangeContext, RoutePlan } from './context.js';
@@ -21,6 +21,7 @@ import {
   type UpstreamFailure,
 } from './errors.js';
 import { sendStatus } from './local-response.js';
+import { memberPing } from './ping.js';
 import { openTunnel, switchingProtocols } from './tunnel.js';
 import { joinMemberPath } from '../router/upstream-path.js';
 
@@ -205,6 +206,25 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     this.#tries++;
     this.#phase = DISPATCHED;
     const pool = this.#ctx.pool(member);
+    // Apache pings only before a body; a full pool hands out a connection just heard from.
+    if (member.pingMs !== undefined && this.#hasBody && !poolIsFull(pool, member.max)) {
+      const check = memberPing(pool).check(member, member.pingMs);
+      if (check) {
+        void check.then((failure) => this.#guarded(() => this.#pinged(member, pool, failure)));
+        return;
+      }
+    }
+    this.#send(member, pool);
+  }
+
+  /** The member's ping check ended: send the request, or fail the attempt (its body still unsent). */
+  #pinged(member: CompiledMember, pool: Pool, failure: UpstreamFailure | undefined): void {
+    if (this.#clientGone) return;
+    if (failure) this.#attemptFailed(failure);
+    else this.#send(member, pool);
+  }
+
+  #send(member: CompiledMember, pool: Pool): void {
     let handler: Dispatcher.DispatchHandler = this;
     if (member.acquireMs !== undefined && poolIsFull(pool, member.max)) {
       const guard = new AbandonableHandler(this, CLIENT_GONE);
@@ -258,6 +278,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Controller, status: number, headers: Headers, statusMessage?: string): void {
+    if (this.#member!.pingMs !== undefined) memberPing(this.#ctx.pool(this.#member!)).heard();
     if (status < 200) {
       if (status === 103 && headers.link !== undefined) this.#res.writeEarlyHints({ link: headers.link });
       return;
