@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ISSUE_CODES } from '../src/config/issues.js';
+import { MANAGER_ERROR_CODES } from '../src/manager/errors.js';
+import { PROXY_ERROR_CODES } from '../src/proxy/errors.js';
+import { REJECT_CODES } from '../src/router/types.js';
 import {
   BALANCER_KEYS,
   CONFIG_KEYS,
@@ -42,7 +45,12 @@ describe('the config reference documents exactly the options the types have', ()
     for (const k of ROUTE_COOKIE_KEYS) expect(reference).toContain(k);
   });
 
-  test('every TSXP_* config issue code is documented in the README', () => {
-    for (const code of Object.keys(ISSUE_CODES)) expect(readme, code).toContain(`\`${code}\``);
+  test.each([
+    ['config issue', ISSUE_CODES],
+    ['request refusal', REJECT_CODES],
+    ['proxy error', PROXY_ERROR_CODES],
+    ['balancer manager', MANAGER_ERROR_CODES],
+  ] as const)('every TSXP_* %s code is documented in the README', (_, codes) => {
+    for (const code of Object.keys(codes)) expect(readme, code).toContain(`| \`${code}\` |`);
   });
 });
