@@ -1,6 +1,7 @@
 import { balancerScenario } from './balancer.js';
 import { largeGet } from './large-get.js';
 import { post64k } from './post-64k.js';
+import { reloadScenario } from './reload.js';
 import { smallGet } from './small-get.js';
 import type { Scenario } from './types.js';
 import { websocketEcho } from './websocket-echo.js';
@@ -12,4 +13,5 @@ export const allScenarios: readonly Scenario[] = [
   post64k,
   websocketEcho,
   balancerScenario,
+  reloadScenario,
 ];

@@ -156,7 +156,6 @@ class Runtime implements RunningProxy {
     for (const l of dropped) void l.close();
     void previous.retire();
     for (const w of compiled.warnings) this.#logger.warn(`${w.code} ${w.path}: ${w.message}`);
-    this.#logger.info(`config reloaded (${compiled.routes.length} routes)`);
   }
 
   close(): Promise<void> {
