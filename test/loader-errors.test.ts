@@ -115,6 +115,23 @@ describe('loadConfig errors name file:line:column with a code frame', () => {
     expect(error.message).toContain('no upstream named web');
   });
 
+  test("columns on line 1 are the source file's, for a thrown exception and a validation issue", async () => {
+    const thrown = project({
+      'proxy.config.ts':
+        "import { defineConfig } from 'tsx-proxy'; const x: string = JSON.parse('{no'); export default defineConfig({ routes: [] });\n",
+    });
+    const e1 = await loadError(thrown);
+    expect(e1.reason).toBe('evaluate');
+    expect(e1.problems[0]!.location).toMatchObject({ line: 1, column: 66 });
+    const invalid = project({
+      'proxy.config.ts':
+        "import { defineConfig, route } from 'tsx-proxy'; export default defineConfig({ routes: [route('/').to('gopher://x')] });\n",
+    });
+    const e2 = await loadError(invalid);
+    expect(e2.problems[0]!.location).toMatchObject({ line: 1, column: 100 });
+    expect(caretColumn(e2.message)).toBe(100);
+  });
+
   test('a missing default export', async () => {
     const file = project({
       'proxy.config.ts': [

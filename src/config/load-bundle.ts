@@ -4,7 +4,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Message, type Plugin, stop } from 'esbuild';
 import { LoadError, type LoadProblem } from './load-error.js';
-import type { SourceLocation } from './load-frame.js';
+import { metaPrefix, type SourceLocation } from './load-frame.js';
 
 /** tsx-proxy's own source root: `src/` when running from source, `dist/` when built. */
 export const OWN_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -28,18 +28,6 @@ const META = {
   __dirname: '__tsxp_dirname',
   __filename: '__tsxp_filename',
 };
-
-/**
- * Each bundled file sees its own location in `import.meta.url`, `__dirname` and friends (as
- * Vite does), not the bundle's. The declarations share line 1 with the file so that line
- * numbers stay right; columns on line 1 are corrected with `prefixBytes`.
- */
-function metaPrefix(file: string): string {
-  return (
-    `const __tsxp_import_meta_url = ${JSON.stringify(pathToFileURL(file).href)}, ` +
-    `__tsxp_dirname = ${JSON.stringify(dirname(file))}, __tsxp_filename = ${JSON.stringify(file)};`
-  );
-}
 
 function loaderOf(file: string): 'ts' | 'tsx' | 'jsx' | 'js' {
   if (/\.[cm]?ts$/.test(file)) return 'ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, isAbsolute, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** A place in a source file; `line` and `column` are 1-based, as editors show them. */
 export interface SourceLocation {
@@ -51,7 +51,24 @@ export function parseLocation(text: string | undefined): SourceLocation | undefi
   const m = text && /^(.*?):(\d+):(\d+)$/.exec(text.trim());
   if (!m) return undefined;
   const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-  return { file, line: Number(m[2]), column: Number(m[3]) };
+  const line = Number(m[2]);
+  let column = Number(m[3]);
+  // Locations from the running bundle count the meta prefix that shares line 1 with the file.
+  const shift = metaPrefix(file).length;
+  if (line === 1 && column > shift) column -= shift;
+  return { file, line, column };
+}
+
+/**
+ * Each bundled file sees its own location in `import.meta.url`, `__dirname` and friends (as
+ * Vite does), not the bundle's. The declarations share line 1 with the file so that line
+ * numbers stay right; columns on line 1 are corrected by its length.
+ */
+export function metaPrefix(file: string): string {
+  return (
+    `const __tsxp_import_meta_url = ${JSON.stringify(pathToFileURL(file).href)}, ` +
+    `__tsxp_dirname = ${JSON.stringify(dirname(file))}, __tsxp_filename = ${JSON.stringify(file)};`
+  );
 }
 
 /** Every `file:line:column` of a V8 stack, in order (frames without a location are skipped). */
