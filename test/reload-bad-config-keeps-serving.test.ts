@@ -125,7 +125,7 @@ test('each bad save prints one message with file:line and keeps the old routes s
         .findLast((l) => l.includes(' reloaded '));
       expect(line, bad.what).toMatch(
         bad.file === helper
-          ? /routes\.ts changed\) in \d+ ms: no route or member changes$/
+          ? /routes\.ts changed\) in \d+ ms: no route, balancer or member changes$/
           : /proxy\.config\.ts changed\) in \d+ ms: 1 route changed \(\/\)$/,
       );
       expect((await get(`${url}/fixed`)).body, bad.what).toBe(`served by ${names[serving]} /fixed`);
