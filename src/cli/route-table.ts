@@ -1,3 +1,4 @@
+import { healthTarget } from '../health/health-request.js';
 import type { Colors } from './colors.js';
 import type {
   CompiledBalancer,
@@ -36,11 +37,16 @@ function routeOnly(route: CompiledRoute): string {
 }
 
 /** `GET /health every 5s, passes 2, fails 3, timeout 5s`. */
-export function formatHealthCheck(hc: CompiledHealthCheck | undefined): string {
+/**
+ * A health check as `check` shows it. With a member's URL path, the target is the one really
+ * requested (Apache's rule: member path + '/' + uri), since that is what a user must serve.
+ */
+export function formatHealthCheck(hc: CompiledHealthCheck | undefined, memberPath = ''): string {
   if (!hc) return 'off';
-  const what = hc.method === 'TCP' ? 'TCP connect' : `${hc.method} ${hc.uri || '/'}`;
+  const target = hc.method === 'OPTIONS' ? '*' : healthTarget(memberPath, hc.uri);
+  const what = hc.method === 'TCP' ? 'TCP connect' : `${hc.method} ${target}`;
   const expect = hc.expect ? ', custom expect' : '';
-  return `${what} every ${formatDuration(hc.intervalMs)}, passes ${hc.passes}, fails ${hc.fails}, timeout ${formatDuration(hc.timeoutMs)}${expect}`;
+  return `${what} every ${formatDuration(hc.intervalMs)}, out after ${hc.fails} failing in a row, back after ${hc.passes} passing in a row, timeout ${formatDuration(hc.timeoutMs)}${expect}`;
 }
 
 function statusFlags(member: CompiledMember): string {
@@ -67,7 +73,8 @@ function renderBalancer(b: CompiledBalancer, defaultTimeoutMs: number, c: Colors
   const balancerHc = formatHealthCheck(b.healthCheck);
   const lines = [`${c.bold(`balancer ${b.name}`)}  ${c.dim(balancerSettings(b))}`];
   if (b.healthCheck) lines.push(`  health check: ${balancerHc}`);
-  const ownHc = b.members.some((m) => formatHealthCheck(m.healthCheck) !== balancerHc);
+  // A member path changes the target requested, so it counts as a member's own check.
+  const ownHc = b.members.some((m) => formatHealthCheck(m.healthCheck, m.url.path) !== balancerHc);
   // Shown only when some member sets it, as the failover example's `timeout: 1` does.
   const ownTimeout = b.members.some((m) => m.timeoutMs !== defaultTimeoutMs);
   const header = [
@@ -86,7 +93,7 @@ function renderBalancer(b: CompiledBalancer, defaultTimeoutMs: number, c: Colors
     statusFlags(m),
     m.route || '-',
     ...(ownTimeout ? [formatDuration(m.timeoutMs)] : []),
-    ...(ownHc ? [formatHealthCheck(m.healthCheck)] : []),
+    ...(ownHc ? [formatHealthCheck(m.healthCheck, m.url.path)] : []),
   ]);
   lines.push(table([header.map((h) => c.dim(h)), ...rows], '    '));
   return lines.join('\n');
