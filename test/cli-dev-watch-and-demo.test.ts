@@ -45,7 +45,10 @@ describe('tsx-proxy dev', () => {
       await dev.waitFor(/reloaded .*upstream\.ts changed.*1 route changed \(\/\)/);
       expect(await get(`${url}/again`)).toEqual({ status: 200, body: 'served by beta /again' });
 
-      writeFileSync(file, "import { defineConfig } from 'tsx-proxy';\nexport default defineConfig({ routes: [\n");
+      writeFileSync(
+        file,
+        "import { defineConfig } from 'tsx-proxy';\nexport default defineConfig({ routes: [\n",
+      );
       await dev.waitFor(/failed; still serving the previous config/, 'stderr');
       expect(dev.stderr()).toContain(`${file}:3:`);
       expect(await get(`${url}/still`)).toEqual({ status: 200, body: 'served by beta /still' });

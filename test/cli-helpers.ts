@@ -200,7 +200,9 @@ export function get(url: string): Promise<{ status: number; body: string }> {
 }
 
 /** Loopback backends on ephemeral ports that answer `served by <name>`. */
-export async function namedBackends(names: readonly string[]): Promise<{ urls: string[]; close(): Promise<void> }> {
+export async function namedBackends(
+  names: readonly string[],
+): Promise<{ urls: string[]; close(): Promise<void> }> {
   const servers = names.map((name) =>
     createServer((req, res) => {
       req.resume();

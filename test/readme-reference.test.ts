@@ -32,7 +32,10 @@ describe('the config reference documents exactly the options the types have', ()
   test.each([
     ['## `defineConfig({...})`', CONFIG_KEYS],
     ['## `route(match, options?)`', ROUTE_OPTION_KEYS],
-    ['### `.to(target, params?)`', TARGET_KEYS.filter((k) => !(MEMBER_KEYS as readonly string[]).includes(k))],
+    [
+      '### `.to(target, params?)`',
+      TARGET_KEYS.filter((k) => !(MEMBER_KEYS as readonly string[]).includes(k)),
+    ],
     ['### `.manager(options?)`', MANAGER_KEYS],
     ['### Balancer parameters', BALANCER_KEYS],
     ['### Member parameters', MEMBER_KEYS],

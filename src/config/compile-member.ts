@@ -56,13 +56,13 @@ export function readUpstreamUrl(
   }
   const parsed = parseUpstreamUrl(raw);
   if (parsed.ok) {
-    const escape = /%[0-9A-Fa-f]{2}/.exec(parsed.url.path);
-    if (escape) {
+    const escaped = /%[0-9A-Fa-f]{2}/.exec(parsed.url.path);
+    if (escaped) {
       // Apache canonicalises the upstream path, so an escape written in the target is encoded again.
       issues.warn(
         'TSXP_ENCODED_TARGET',
         path,
-        `${what} '${raw}' has '${escape[0]}' in its path, which is sent encoded again (as Apache does): '%25${escape[0].slice(1)}'`,
+        `${what} '${raw}' has '${escaped[0]}' in its path, which is sent encoded again (as Apache does): '%25${escaped[0].slice(1)}'`,
         `write the character itself (e.g. a space for %20); tsx-proxy encodes the path it sends`,
         site,
       );

@@ -160,7 +160,7 @@ function compileTarget(
 export function compileRoute(spec: RouteSpec, index: number, ctx: RouteContext): CompiledRoute | undefined {
   const { issues } = ctx;
   const path = `routes[${index}]`;
-  if (!spec || spec.kind !== 'route') {
+  if (spec?.kind !== 'route') {
     issues.error(
       'TSXP_BAD_ROUTE',
       path,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin, stop } from 'esbuild';
 import { LoadError, type LoadProblem } from './load-error.js';
 import { metaPrefix, type SourceLocation } from './load-frame.js';

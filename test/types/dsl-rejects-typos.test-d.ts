@@ -29,7 +29,11 @@ describe('the DSL types reject typos', () => {
     balancer('a').set({ stickysesion: 'ROUTEID' });
     // @ts-expect-error hcmethod names are upper case
     balancer('a').healthCheck({ method: 'get' });
-    balancer('a').set({ stickysession: 'JSESSIONID|jsessionid', failonstatus: [502, 503], hashkey: 'header:x-user' });
+    balancer('a').set({
+      stickysession: 'JSESSIONID|jsessionid',
+      failonstatus: [502, 503],
+      hashkey: 'header:x-user',
+    });
     // @ts-expect-error hashkey takes header:, cookie:, ip or path
     balancer('a').set({ hashkey: 'query:x' });
   });
@@ -52,7 +56,11 @@ describe('the DSL types reject typos', () => {
     route('/a/').deny('http://h:1/');
     // @ts-expect-error a route with an action has no second action
     route('/a/').deny().to('http://h:1/');
-    defineConfig({ listen: { host: '0.0.0.0', port: 8080 }, via: 'full', routes: [route('/').to('http://h:1/')] });
+    defineConfig({
+      listen: { host: '0.0.0.0', port: 8080 },
+      via: 'full',
+      routes: [route('/').to('http://h:1/')],
+    });
     // @ts-expect-error via is 'off' | 'on' | 'full' | 'block'
     defineConfig({ via: 'yes', routes: [] });
     // @ts-expect-error 'route' is not a config option (routes is)
