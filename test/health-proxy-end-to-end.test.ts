@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, expect, test } from 'vitest';
+import { ROOT, runChildScript } from './child-script.js';
 import type { Duration } from '../src/dsl/params.js';
 import { balancer, defineConfig, route } from '../src/index.js';
 import { startProxy } from '../src/runtime/start-proxy.js';
 import type { RunningProxy } from '../src/runtime/types.js';
 import { HealthBackend, RecordingLogger } from './health-helpers.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -124,25 +121,7 @@ server.close(() => console.log(JSON.stringify({ checks })));
 `;
 
 test('closing the proxy leaves no health-check timer or socket: the process exits on its own', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exit = await new Promise<{ code: number | null; killed: boolean }>((resolve) => {
-    const bound = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(bound);
-      resolve({ code, killed: signal === 'SIGKILL' });
-    });
-  });
-  expect(exit, stderr).toEqual({ code: 0, killed: false });
+  const { code, killed, stdout, stderr } = await runChildScript(CHILD);
+  expect({ code, killed }, stderr).toEqual({ code: 0, killed: false });
   expect(JSON.parse(stdout)).toEqual({ checks: 1 });
 });

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { ROOT, runChildScript } from './child-script.js';
 
 /**
  * A child process starts health checks against its own backend, waits until two checks hang in
@@ -43,27 +40,9 @@ server.close(() => {
 `;
 
 test('stop() leaves no timer and no socket: a process that stops its checks exits on its own', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exit = await new Promise<{ code: number | null; killed: boolean }>((resolve) => {
-    // A generous bound: the child needs well under a second; 30 s is the check timeout it must not wait for.
-    const bound = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(bound);
-      resolve({ code, killed: signal === 'SIGKILL' });
-    });
-  });
-  expect(exit, stderr).toEqual({ code: 0, killed: false });
+  // The child needs well under a second; 30 s is the check timeout it must not wait for.
+  const { code, killed, stdout, stderr } = await runChildScript(CHILD);
+  expect({ code, killed }, stderr).toEqual({ code: 0, killed: false });
   // Two checks answered, two held in flight when stop() was called; those were dropped, not recorded.
   expect(JSON.parse(stdout)).toEqual({ requests: 4, held: 2, checked: [1, 1] });
 });

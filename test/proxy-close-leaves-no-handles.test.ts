@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { runChildScript } from './child-script.js';
 
 /**
  * Runs in a child process: plain requests, a balancer failover, a slow request cut by close(),
@@ -58,21 +55,6 @@ setTimeout(() => {
 `;
 
 test('after close() the process exits on its own: no socket, timer or pool left', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('exit', (c, s) => resolve([c, s])),
-  );
-  clearTimeout(killer);
-  expect({ code, signal, out: out.trim() }).toEqual({ code: 0, signal: null, out: 'closed' });
+  const { code, killed, stdout, stderr } = await runChildScript(SCRIPT);
+  expect({ code, killed, out: (stdout + stderr).trim() }).toEqual({ code: 0, killed: false, out: 'closed' });
 });
