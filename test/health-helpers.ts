@@ -13,6 +13,7 @@ import type { Balancer } from '../src/dsl/balancer.js';
 import type { HealthCheck, MemberParams } from '../src/dsl/params.js';
 import type { HealthClock } from '../src/health/index.js';
 import { balancer, defineConfig, route } from '../src/index.js';
+import { afterEach } from 'vitest';
 import type { ErrorEvent, ProxyLogger } from '../src/runtime/types.js';
 
 /** Compiles a config serving `b` at `/`. */
@@ -236,4 +237,26 @@ export async function until(predicate: () => boolean, what: string, limitMs = 10
     if (Date.now() - started > limitMs) throw new Error(`gave up waiting: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/**
+ * Per-test clean-up for a test file: steps pushed to `cleanup` run after each test, last first;
+ * `backend()` starts a HealthBackend that is closed that way.
+ */
+export function perTestCleanup(healthPath?: string): {
+  readonly cleanup: (() => unknown)[];
+  backend(): Promise<HealthBackend>;
+} {
+  const cleanup: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+  return {
+    cleanup,
+    async backend() {
+      const b = await new HealthBackend(healthPath).start();
+      cleanup.push(() => b.close());
+      return b;
+    },
+  };
 }

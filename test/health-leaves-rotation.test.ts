@@ -1,19 +1,10 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { LiveBalancer, MemberState } from '../src/balancer/types.js';
 import { type HealthChecks, healthOf, startHealthChecks } from '../src/health/index.js';
 import { balancer } from '../src/index.js';
-import { compileBalancer, HealthBackend, liveBalancers, RecordingLogger, until } from './health-helpers.js';
+import { compileBalancer, liveBalancers, RecordingLogger, until, perTestCleanup } from './health-helpers.js';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function backend(): Promise<HealthBackend> {
-  const b = await new HealthBackend().start();
-  cleanup.push(() => b.close());
-  return b;
-}
+const { cleanup, backend } = perTestCleanup();
 
 function start(balancers: LiveBalancer[], logger: RecordingLogger): HealthChecks {
   const checks = startHealthChecks(balancers, { logger });

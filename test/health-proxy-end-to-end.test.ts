@@ -1,21 +1,12 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ROOT, runChildScript } from './child-script.js';
 import type { Duration } from '../src/dsl/params.js';
 import { balancer, defineConfig, route } from '../src/index.js';
 import { startProxy } from '../src/runtime/start-proxy.js';
 import type { RunningProxy } from '../src/runtime/types.js';
-import { HealthBackend, RecordingLogger } from './health-helpers.js';
+import { RecordingLogger, perTestCleanup } from './health-helpers.js';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function backend(): Promise<HealthBackend> {
-  const b = await new HealthBackend('/health').start();
-  cleanup.push(() => b.close());
-  return b;
-}
+const { cleanup, backend } = perTestCleanup('/health');
 
 /** Sends `n` requests through the proxy, one after the other. */
 async function traffic(proxy: RunningProxy, n: number): Promise<void> {

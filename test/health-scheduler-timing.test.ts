@@ -1,25 +1,16 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { healthOf, startHealthChecks } from '../src/health/index.js';
 import { balancer } from '../src/index.js';
 import {
   compileBalancer,
-  HealthBackend,
   liveBalancers,
   ManualClock,
   RecordingLogger,
   until,
+  perTestCleanup,
 } from './health-helpers.js';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function backend(): Promise<HealthBackend> {
-  const b = await new HealthBackend().start();
-  cleanup.push(() => b.close());
-  return b;
-}
+const { cleanup, backend } = perTestCleanup();
 
 const INTERVAL = 10_000;
 

@@ -1,26 +1,17 @@
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { LiveBalancer } from '../src/balancer/types.js';
 import type { HealthCheck } from '../src/dsl/params.js';
 import { healthOf, startHealthChecks } from '../src/health/index.js';
 import { balancer } from '../src/index.js';
 import {
   compileBalancer,
-  HealthBackend,
   liveBalancers,
   ManualClock,
   RecordingLogger,
+  perTestCleanup,
 } from './health-helpers.js';
 
-const cleanup: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-async function backend(): Promise<HealthBackend> {
-  const b = await new HealthBackend().start();
-  cleanup.push(() => b.close());
-  return b;
-}
+const { cleanup, backend } = perTestCleanup();
 
 const HC: HealthCheck = { uri: '/health', interval: 1, fails: 1, passes: 3 };
 
