@@ -2,7 +2,7 @@
  * One undici `Pool` per upstream origin and connection settings, shared by every config
  * generation that uses it, closed once no generation holds it any more.
  */
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import type { CompiledMember } from '../config/types.js';
 
 /** The settings that shape a pool; the rest (timeouts, disablereuse) is set per request. */
