@@ -9,6 +9,7 @@ import { describeChanges } from './config-diff.js';
 import { type DemoBackends, startDemoBackends } from './demo.js';
 import { createCliLogger } from './logger.js';
 import { count } from './table.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -161,6 +162,7 @@ function printBanner(
  */
 export async function runServe(options: ServeOptions): Promise<number> {
   let demo: DemoBackends | undefined;
+  keepYoungGenerationSmall();
   try {
     if (options.demo) demo = await startDemoBackends();
     const loaded = await load(options);
