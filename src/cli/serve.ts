@@ -9,7 +9,6 @@ import { describeChanges } from './config-diff.js';
 import { type DemoBackends, startDemoBackends } from './demo.js';
 import { createCliLogger } from './logger.js';
 import { count } from './table.js';
-import { keepYoungGenerationSmall } from './young-generation.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -162,7 +161,6 @@ function printBanner(
  */
 export async function runServe(options: ServeOptions): Promise<number> {
   let demo: DemoBackends | undefined;
-  keepYoungGenerationSmall();
   try {
     if (options.demo) demo = await startDemoBackends();
     const loaded = await load(options);
