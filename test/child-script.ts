@@ -1,6 +1,7 @@
 /**
- * Runs a TypeScript module text in a child Node process (through tsx, from the repo root), to
- * prove that something lets its process exit on its own: no timer, socket or pool left behind.
+ * Runs a TypeScript module text in a child Node process (through tsx, from the repo root): to
+ * prove that something lets its process exit on its own (no timer, socket or pool left behind),
+ * or to try a process-wide setting (V8's flags) away from the test runner's process.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +17,23 @@ export interface ChildExit {
   readonly stderr: string;
 }
 
-/** Runs `script` and resolves when it exits, killing it after `boundMs` (a generous bound, not a timing assertion). */
-export function runChildScript(script: string, boundMs = 15_000): Promise<ChildExit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Runs `script` and resolves when it exits, killing it after `boundMs` (a generous bound, not a
+ * timing assertion). `nodeArgs` go to node before the script (V8 flags, for instance).
+ */
+export function runChildScript(
+  script: string,
+  boundMs = 15_000,
+  nodeArgs: readonly string[] = [],
+): Promise<ChildExit> {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { formatIssueWithFrame, formatLoadError, type LoadedConfig, loadConfig } from '../config/load.js';
 import { displayPath } from '../config/load-frame.js';
 import { watchConfig } from '../config/watch.js';
+import { paceScavenges } from '../proxy/scavenge-pacer.js';
 import { startProxy } from '../runtime/start-proxy.js';
 import type { ProxyLogger, RunningProxy } from '../runtime/types.js';
 import { colorsFor } from './colors.js';
@@ -161,6 +162,8 @@ function printBanner(
  */
 export async function runServe(options: ServeOptions): Promise<number> {
   let demo: DemoBackends | undefined;
+  // The serving process's memory settings: each module says why and what it measured.
+  paceScavenges();
   try {
     if (options.demo) demo = await startDemoBackends();
     const loaded = await load(options);

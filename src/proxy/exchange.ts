@@ -22,6 +22,7 @@ import {
 } from './errors.js';
 import { sendStatus } from './local-response.js';
 import { memberPing } from './ping.js';
+import { bodyBytesMoved } from './scavenge-pacer.js';
 import { openTunnel, switchingProtocols } from './tunnel.js';
 import { joinMemberPath } from '../router/upstream-path.js';
 
@@ -346,6 +347,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     this.#read += chunk.length;
+    bodyBytesMoved(chunk.length);
     if (!this.#res.write(chunk)) {
       controller.pause();
       if (!this.#drainListener) {
@@ -462,6 +464,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     if (this.#finished) return;
     this.#finished = true;
     this.#res[kExchange] = undefined;
+    if (this.#hasBody) bodyBytesMoved(Number(this.#req.headers['content-length']) || 0);
     const balancer = this.#plan.balancer;
     if (balancer && this.#state) {
       balancer.release(this.#state, { transferred: this.#transferred(), read: this.#read });
