@@ -10,6 +10,7 @@ import { describeChanges } from './config-diff.js';
 import { type DemoBackends, startDemoBackends } from './demo.js';
 import { createCliLogger } from './logger.js';
 import { count } from './table.js';
+import { capYoungGeneration } from './young-generation.js';
 
 export interface ServeOptions {
   readonly config: string;
@@ -163,6 +164,7 @@ function printBanner(
 export async function runServe(options: ServeOptions): Promise<number> {
   let demo: DemoBackends | undefined;
   // The serving process's memory settings: each module says why and what it measured.
+  capYoungGeneration();
   paceScavenges();
   try {
     if (options.demo) demo = await startDemoBackends();

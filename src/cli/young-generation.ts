@@ -1,0 +1,50 @@
+/**
+ * Caps V8's young generation at 8 MiB semi-spaces in the serving process (`start`, `dev`),
+ * half of the 16 MiB that V8 grows them to under sustained load.
+ *
+ * Why: a proxy's young objects die with their request, so the bigger young generation buys
+ * little; its 32 MiB (two semi-spaces) were the largest single item of peak RSS under 64 KiB POST
+ * load. Measured with the bench's loads: peak RSS 5-15 MiB lower, small-GET throughput within the
+ * noise. (Holding the semi-spaces at their 1 MiB start instead halved 1 MiB GET throughput in
+ * some rounds, so the cap sits in between.)
+ *
+ * `--max-semi-space-size` is read once, when V8 starts, so a running process cannot lower it.
+ * V8 reads `--semi-space-growth-factor` each time it grows the young generation, so after each
+ * scavenge this sets the factor to 1 (stop growing) once the semi-spaces reached the cap, and
+ * back to 2 when V8 shrank them below it. Whoever sizes the young generation themselves (node
+ * flags or NODE_OPTIONS naming a semi-space option) keeps their choice.
+ */
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { nodeFlagGiven } from './node-flags.js';
+
+/** The semi-space size the young generation stops growing at. */
+export const SEMI_SPACE_CAP_BYTES = 8 * 1024 * 1024;
+
+let observer: PerformanceObserver | undefined;
+
+/** Starts capping the young generation, unless the user sized it; returns whether it did. */
+export function capYoungGeneration(): boolean {
+  if (nodeFlagGiven(/semi[-_]space/)) return false;
+  if (observer) return true;
+  let growthFactor = 2;
+  observer = new PerformanceObserver((list) => {
+    if (!list.getEntries().some(isScavenge)) return;
+    const factor = semiSpaceSize() >= SEMI_SPACE_CAP_BYTES ? 1 : 2;
+    if (factor === growthFactor) return;
+    growthFactor = factor;
+    setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return true;
+}
+
+function isScavenge(entry: PerformanceEntry): boolean {
+  return (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
+}
+
+/** One semi-space: V8 reports the new space as both of them. */
+function semiSpaceSize(): number {
+  const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+  return (newSpace?.space_size ?? 0) / 2;
+}

@@ -1,0 +1,44 @@
+import { expect, test } from 'vitest';
+import { runChildScript } from './child-script.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * A child that (maybe) caps the young generation, then allocates like a busy proxy: mostly
+ * garbage, some survivors, over many event-loop turns (the cap acts between them).
+ */
+function child(cap: boolean): string {
+  return `
+import { getHeapSpaceStatistics } from 'node:v8';
+const { capYoungGeneration } = await import('./src/cli/young-generation.ts');
+const capped = ${cap ? 'capYoungGeneration()' : 'false'};
+const ring = new Array(20_000);
+let n = 0;
+for (let turn = 0; turn < 300; turn++) {
+  for (let i = 0; i < 10_000; i++, n++) ring[n % ring.length] = { n, text: 'request ' + n, headers: [n, n] };
+  await new Promise((resolve) => setImmediate(resolve));
+}
+const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+console.log(JSON.stringify({ capped, newSpace }));
+`;
+}
+
+async function run(cap: boolean, nodeArgs: string[] = []): Promise<{ capped: boolean; newSpace: number }> {
+  const { code, stdout, stderr } = await runChildScript(child(cap), 60_000, nodeArgs);
+  expect(code, stderr).toBe(0);
+  return JSON.parse(stdout);
+}
+
+test('the capped young generation stops at 8 MiB semi-spaces, where V8 alone grows it to 16 MiB', async () => {
+  const capped = await run(true);
+  expect(capped.capped).toBe(true);
+  expect(capped.newSpace).toBeLessThanOrEqual(2 * 8 * MiB);
+  const alone = await run(false);
+  expect(alone.newSpace).toBe(2 * 16 * MiB);
+});
+
+test('a user who sizes the young generation keeps their size', async () => {
+  const sized = await run(true, ['--max-semi-space-size=32']);
+  expect(sized.capped).toBe(false);
+  expect(sized.newSpace).toBeGreaterThan(2 * 8 * MiB);
+});
