@@ -3,12 +3,14 @@ import { formatIssueWithFrame, formatLoadError, type LoadedConfig, loadConfig } 
 import { displayPath } from '../config/load-frame.js';
 import { watchConfig } from '../config/watch.js';
 import { paceScavenges } from '../proxy/scavenge-pacer.js';
+import { precompileUndiciParser } from '../proxy/undici-parser.js';
 import { startProxy } from '../runtime/start-proxy.js';
 import type { ProxyLogger, RunningProxy } from '../runtime/types.js';
 import { colorsFor } from './colors.js';
 import { describeChanges } from './config-diff.js';
 import { type DemoBackends, startDemoBackends } from './demo.js';
 import { createCliLogger } from './logger.js';
+import { nodeFlagGiven } from './node-flags.js';
 import { count } from './table.js';
 import { capYoungGeneration } from './young-generation.js';
 
@@ -163,12 +165,15 @@ function printBanner(
  */
 export async function runServe(options: ServeOptions): Promise<number> {
   let demo: DemoBackends | undefined;
-  // The serving process's memory settings: each module says why and what it measured.
+  // The serving process's memory settings: each module says why and what it measured. Whoever
+  // chose V8's WebAssembly compilers (node flags, NODE_OPTIONS) keeps their choice.
+  const parserCompiled = precompileUndiciParser(!nodeFlagGiven(/liftoff|wasm[-_]lazy/));
   capYoungGeneration();
   paceScavenges();
   try {
     if (options.demo) demo = await startDemoBackends();
     const loaded = await load(options);
+    await parserCompiled;
     printBundleWarnings(loaded);
     const logger = createCliLogger();
     // The config's `accessLog` wins over this default: on in dev, off in start (a leaner hot path).
