@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBuild } from '../build.js';
@@ -11,10 +11,6 @@ import type { Peer, RunningPeer } from './types.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(repo, 'bin', 'tsx-proxy.js');
-const fallbackServer = path.join(repo, 'bench', 'tsx-proxy-server.ts');
-const fallbackModules = ['src/runtime/start-proxy.ts', 'src/testing/start-proxy.ts', 'src/testing.ts'].map(
-  (f) => path.join(repo, f),
-);
 
 /** The generated proxy.config.ts: one route to the member, or to a two-member balancer. */
 export function tsxProxyConfig(members: readonly string[], port: number): string {
@@ -38,8 +34,6 @@ export interface TsxProxyProcess extends RunningPeer {
   readonly process: ManagedProcess;
 }
 
-/** Why the CLI could not be used, once it failed in this run (then every scenario uses the fallback). */
-let cliFailure: string | undefined;
 let built = false;
 
 async function serve(proc: ManagedProcess, url: string): Promise<void> {
@@ -80,70 +74,27 @@ async function launchCli(opts: LaunchOptions, configPath: string, port: number):
   };
 }
 
-async function launchFallback(
-  opts: LaunchOptions,
-  configPath: string,
-  port: number,
-): Promise<TsxProxyProcess> {
-  // Outside the CLI nothing maps 'tsx-proxy' to this package: a local node_modules link does.
-  const link = path.join(opts.workDir, 'node_modules', 'tsx-proxy');
-  mkdirSync(path.dirname(link), { recursive: true });
-  if (!existsSync(link)) symlinkSync(repo, link, 'dir');
-  const args = [
-    ...(opts.nodeFlags ?? []),
-    '--import',
-    'tsx',
-    fallbackServer,
-    '--config',
-    configPath,
-    '--port',
-    String(port),
-  ];
-  const [command, commandArgs] = opts.cpu.wrap('proxy', process.execPath, args);
-  const logFile = path.join(opts.workDir, 'output.log');
-  const proc = spawnManaged(command, commandArgs, { cwd: repo, logFile });
-  const url = `http://127.0.0.1:${port}`;
-  await serve(proc, url);
-  const why = cliFailure
-    ? `the CLI failed: ${cliFailure.split('\n')[0]}`
-    : 'bin/tsx-proxy.js does not exist yet';
-  const note = `started with startProxy() under tsx (${why})`;
-  const output = () => proc.output();
-  return { url, pid: proc.pid, configPath, process: proc, note, output, stop: () => proc.stop() };
-}
-
 export interface LaunchOptions {
   readonly cpu: CpuPlan;
   readonly workDir: string;
   readonly members: readonly string[];
-  /** CLI command; `dev` watches the config file. The startProxy() fallback never watches. */
+  /** CLI command; `dev` watches the config file. */
   readonly mode?: 'start' | 'dev';
   readonly nodeFlags?: readonly string[];
 }
 
 /**
  * Starts tsx-proxy on a generated `proxy.config.ts` in `workDir`, pinned to the proxy CPU: the
- * real CLI (built dist/) when it serves, else `startProxy()` from the sources under tsx.
+ * real CLI on the built dist/, as users run it (a CLI that cannot serve fails the scenario).
  */
 export async function launchTsxProxy(opts: LaunchOptions): Promise<TsxProxyProcess> {
   const port = await freePort();
   const configPath = path.join(opts.workDir, 'proxy.config.ts');
   writeFileSync(configPath, tsxProxyConfig(opts.members, port));
-  if (existsSync(cli) && cliFailure === undefined) {
-    try {
-      return await launchCli(opts, configPath, port);
-    } catch (error) {
-      // A CLI that runs but answers wrongly is tsx-proxy's behaviour to report, not a reason to fall back.
-      if (!(error instanceof Error) || !error.message.startsWith('exited')) throw error;
-      cliFailure = error.message;
-      console.log(`  [tsx-proxy] the CLI exited, trying startProxy(): ${cliFailure}`);
-    }
-  }
-  if (!fallbackModules.some((f) => existsSync(f))) throw new Error(cliFailure ?? 'no way to start tsx-proxy');
-  return launchFallback(opts, configPath, port);
+  return launchCli(opts, configPath, port);
 }
 
-/** tsx-proxy itself: the real CLI (`tsx-proxy start`) on a generated config, else startProxy() under tsx. */
+/** tsx-proxy itself: the real CLI (`tsx-proxy start`) on a generated config. */
 export const tsxProxy: Peer = {
   name: 'tsx-proxy',
   summary:
@@ -154,8 +105,7 @@ export const tsxProxy: Peer = {
     return `tsx-proxy ${pkg.version}, undici ${packageVersion('undici')}`;
   },
   async unavailable() {
-    if (existsSync(cli) || fallbackModules.some((f) => existsSync(f))) return undefined;
-    return 'neither bin/tsx-proxy.js nor a startProxy() module exists yet';
+    return existsSync(cli) ? undefined : 'bin/tsx-proxy.js is missing';
   },
   start: (ctx) => launchTsxProxy(ctx),
 };
