@@ -2,19 +2,19 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { balancer, defineConfig, route } from '../src/index.js';
-import type { RunningProxy } from '../src/runtime/types.js';
 import { startProxy } from '../src/testing/start-proxy.js';
-import { type Backend, closedPort, recordingLogger, startBackend, until } from './proxy-support.js';
+import {
+  type Backend,
+  perTestProxy,
+  closedPort,
+  recordingLogger,
+  startBackend,
+  until,
+} from './proxy-support.js';
 
-const backends: Backend[] = [];
-let proxy: RunningProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  for (const b of backends.splice(0)) await b.close();
-});
+const t = perTestProxy();
 
 /** A backend answering its name; `/slow` waits for `hold`. */
 async function member(name: string, hold?: Promise<void>): Promise<Backend> {
@@ -26,12 +26,12 @@ async function member(name: string, hold?: Promise<void>): Promise<Backend> {
     if (req.url === '/slow' && hold) void hold.then(reply);
     else reply();
   });
-  backends.push(b);
+  t.backends.push(b);
   return b;
 }
 
 async function get(path: string, headers: Record<string, string> = {}) {
-  const res = await request(`${proxy!.url}/lb${path}`, { headers });
+  const res = await request(`${t.proxy!.url}/lb${path}`, { headers });
   return { status: res.statusCode, body: await res.body.text(), headers: res.headers };
 }
 
@@ -44,7 +44,7 @@ async function sequence(n: number, path = '/x'): Promise<string[]> {
 test('byrequests spreads requests over members by loadfactor, in Apache’s order', async () => {
   const [a, b] = [await member('A'), await member('B')];
   const lb = balancer('weighted').member(a.url).member(b.url, { loadfactor: 3 });
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
     port: 0,
     logger: recordingLogger(),
   });
@@ -54,7 +54,7 @@ test('byrequests spreads requests over members by loadfactor, in Apache’s orde
 test('bytraffic sees the bytes of real exchanges', async () => {
   const [a, b] = [await member('A'), await member('B')];
   const lb = balancer('traffic').member(a.url).member(b.url, { loadfactor: 3 }).lbmethod('bytraffic');
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
     port: 0,
     logger: recordingLogger(),
   });
@@ -69,7 +69,7 @@ test('bybusyness sees requests in flight', async () => {
   });
   const [a, b] = [await member('A', hold), await member('B', hold)];
   const lb = balancer('busy').member(a.url).member(b.url).lbmethod('bybusyness');
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
     port: 0,
     logger: recordingLogger(),
   });
@@ -88,7 +88,7 @@ test('a member that refuses connections fails over to the next, then sits out in
   const dead = await closedPort();
   const logger = recordingLogger();
   const lb = balancer('failover').member(`http://127.0.0.1:${dead}`).member(good.url);
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), { port: 0, logger });
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), { port: 0, logger });
   expect(await sequence(4)).toEqual(['good', 'good', 'good', 'good']);
   expect(logger.errors).toEqual([]);
   expect(logger.warnings).toHaveLength(1);
@@ -101,7 +101,7 @@ test('routeCookie: the proxy binds a new client to its member, and the cookie ke
     .member(a.url, { route: 'n1' })
     .member(b.url, { route: 'n2' })
     .set({ stickysession: 'ROUTEID', routeCookie: { name: 'ROUTEID', path: '/' } });
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
     port: 0,
     logger: recordingLogger(),
   });
@@ -124,7 +124,7 @@ test('the balancer timeout waits for a member to become usable', async () => {
     .member(`http://127.0.0.1:${port}`, { retry: '150ms' })
     .set({ timeout: 3, forcerecovery: false });
   const logger = recordingLogger();
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), { port: 0, logger });
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), { port: 0, logger });
   // Nothing listens: 503, and the member is now in error.
   expect((await get('/x')).status).toBe(503);
   const server = createServer((_req, res) => res.end('back'));
@@ -146,7 +146,7 @@ test('acquire: with every connection busy past the acquire time, 503', async () 
   });
   const one = await member('one', hold);
   const logger = recordingLogger();
-  proxy = await startProxy(
+  t.proxy = await startProxy(
     defineConfig({ routes: [route('/lb').to(one.url, { max: 1, acquire: '100ms' })] }),
     { port: 0, logger },
   );
@@ -165,14 +165,14 @@ test('disablereuse: every request gets its own upstream connection; max bounds t
     ports.push(req.socket.remotePort!);
     res.end('ok');
   });
-  backends.push(b);
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(b.url, { disablereuse: true })] }), {
+  t.backends.push(b);
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(b.url, { disablereuse: true })] }), {
     port: 0,
     logger: recordingLogger(),
   });
   await sequence(3);
   expect(new Set(ports).size).toBe(3);
-  await proxy.reload(defineConfig({ routes: [route('/lb').to(b.url, { max: 1 })] }));
+  await t.proxy.reload(defineConfig({ routes: [route('/lb').to(b.url, { max: 1 })] }));
   ports.length = 0;
   await Promise.all([get('/a'), get('/b'), get('/c')]);
   expect(new Set(ports).size).toBe(1);
@@ -181,15 +181,15 @@ test('disablereuse: every request gets its own upstream connection; max bounds t
 test('bytraffic counts request bodies, chunked ones too', async () => {
   const [a, b] = [await member('A'), await member('B')];
   const lb = balancer('uploads').member(a.url).member(b.url).lbmethod('bytraffic');
-  proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/lb').to(lb)] }), {
     port: 0,
     logger: recordingLogger(),
   });
   async function* chunks() {
     for (let i = 0; i < 10; i++) yield Buffer.alloc(10_000, 'x');
   }
-  // No Content-Length: undici sends it chunked, and so does the proxy.
-  const upload = await request(`${proxy.url}/lb/up`, { method: 'POST', body: Readable.from(chunks()) });
+  // No Content-Length: undici sends it chunked, and so does the t.proxy.
+  const upload = await request(`${t.proxy.url}/lb/up`, { method: 'POST', body: Readable.from(chunks()) });
   expect(await upload.body.text()).toBe('A');
   // A has 100 kB more traffic: B takes the next requests.
   expect(await sequence(4)).toEqual(['B', 'B', 'B', 'B']);

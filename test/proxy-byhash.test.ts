@@ -3,31 +3,24 @@
  * the members, and a member that leaves moves only its own keys, the others stay put.
  */
 import { request } from 'undici';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { balancer, defineConfig, route } from '../src/index.js';
-import type { RunningProxy } from '../src/runtime/types.js';
 import { simulate } from '../src/testing/simulate.js';
 import { startProxy } from '../src/testing/start-proxy.js';
-import { type Backend, startBackend } from './proxy-support.js';
+import { type Backend, perTestProxy, startBackend } from './proxy-support.js';
 
-const backends: Backend[] = [];
-let proxy: RunningProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  for (const b of backends.splice(0)) await b.close();
-});
+const t = perTestProxy();
 
 async function member(name: string): Promise<Backend> {
   const b = await startBackend((_req, res) => res.end(name));
-  backends.push(b);
+  t.backends.push(b);
   return b;
 }
 
 const users = Array.from({ length: 30 }, (_, i) => `user-${i}`);
 
 async function servedBy(user: string): Promise<string> {
-  const res = await request(`${proxy!.url}/x`, { headers: { 'x-user': user } });
+  const res = await request(`${t.proxy!.url}/x`, { headers: { 'x-user': user } });
   return res.body.text();
 }
 
@@ -39,7 +32,7 @@ test('byhash on a header keeps each user on one member and agrees with simulate'
     .member(c.url)
     .set({ lbmethod: 'byhash', hashkey: 'header:x-user' });
   const spec = defineConfig({ routes: [route('/').to(lb)] });
-  proxy = await startProxy(spec, { port: 0 });
+  t.proxy = await startProxy(spec, { port: 0 });
 
   const first = new Map<string, string>();
   for (const u of users) first.set(u, await servedBy(u));
@@ -60,7 +53,7 @@ test('byhash on a header keeps each user on one member and agrees with simulate'
   expect(simulated.picks.map((url) => names.get(url))).toEqual(users.map((u) => first.get(u)));
 
   // Member b leaves rotation: only its users move.
-  await proxy.reload(
+  await t.proxy.reload(
     defineConfig({
       routes: [
         route('/').to(

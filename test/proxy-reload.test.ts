@@ -1,18 +1,18 @@
 import { request } from 'undici';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ConfigError } from '../src/config/issues.js';
 import { balancer, defineConfig, route } from '../src/index.js';
-import type { RunningProxy } from '../src/runtime/types.js';
 import { startProxy } from '../src/testing/start-proxy.js';
-import { type Backend, closedPort, recordingLogger, startBackend, until } from './proxy-support.js';
+import {
+  type Backend,
+  perTestProxy,
+  closedPort,
+  recordingLogger,
+  startBackend,
+  until,
+} from './proxy-support.js';
 
-const backends: Backend[] = [];
-let proxy: RunningProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  proxy = undefined;
-  for (const b of backends.splice(0)) await b.close();
-});
+const t = perTestProxy();
 
 async function named(name: string, hold?: Promise<void>): Promise<Backend> {
   const b = await startBackend((req, res) => {
@@ -23,7 +23,7 @@ async function named(name: string, hold?: Promise<void>): Promise<Backend> {
     }
     res.end(name);
   });
-  backends.push(b);
+  t.backends.push(b);
   return b;
 }
 
@@ -39,18 +39,18 @@ test('reload swaps routes; a slow request started on the old config completes on
   });
   const [one, two] = [await named('one', hold), await named('two')];
   const logger = recordingLogger();
-  proxy = await startProxy(defineConfig({ routes: [route('/').to(`${one.url}/`)] }), { port: 0, logger });
-  expect(await text(`${proxy.url}/x`)).toBe('one');
+  t.proxy = await startProxy(defineConfig({ routes: [route('/').to(`${one.url}/`)] }), { port: 0, logger });
+  expect(await text(`${t.proxy.url}/x`)).toBe('one');
 
   let started = false;
-  const slow = request(`${proxy.url}/slow`).then((res) => {
+  const slow = request(`${t.proxy.url}/slow`).then((res) => {
     started = true;
     return res.body.text();
   });
   await until(() => started);
-  await proxy.reload(defineConfig({ routes: [route('/').to(`${two.url}/`)] }));
-  expect(await text(`${proxy.url}/x`)).toBe('two');
-  expect(proxy.config.routes[0]!.kind).toBe('proxy');
+  await t.proxy.reload(defineConfig({ routes: [route('/').to(`${two.url}/`)] }));
+  expect(await text(`${t.proxy.url}/x`)).toBe('two');
+  expect(t.proxy.config.routes[0]!.kind).toBe('proxy');
   release();
   expect(await slow).toBe('one starts, one ends');
   expect(logger.errors).toEqual([]);
@@ -58,20 +58,20 @@ test('reload swaps routes; a slow request started on the old config completes on
 
 test('an invalid config is refused with ConfigError and the old one keeps serving', async () => {
   const one = await named('one');
-  proxy = await startProxy(defineConfig({ routes: [route('/').to(`${one.url}/`)] }), {
+  t.proxy = await startProxy(defineConfig({ routes: [route('/').to(`${one.url}/`)] }), {
     port: 0,
     logger: recordingLogger(),
   });
   const bad = defineConfig({ routes: [route('/').to('ftp://nope/')] });
-  await expect(proxy.reload(bad)).rejects.toBeInstanceOf(ConfigError);
-  expect(await text(`${proxy.url}/x`)).toBe('one');
+  await expect(t.proxy.reload(bad)).rejects.toBeInstanceOf(ConfigError);
+  expect(await text(`${t.proxy.url}/x`)).toBe('one');
 });
 
 test('a changed listen address rebinds that listener and leaves the others serving', async () => {
   const one = await named('one');
   const [portA, portB] = [await closedPort(), await closedPort()];
   const routes = [route('/').to(`${one.url}/`)];
-  proxy = await startProxy(
+  t.proxy = await startProxy(
     defineConfig({
       listen: [
         { host: '127.0.0.1', port: 0 },
@@ -81,12 +81,12 @@ test('a changed listen address rebinds that listener and leaves the others servi
     }),
     { port: 0, logger: recordingLogger() },
   );
-  const first = proxy.url;
-  expect(proxy.urls).toEqual([first, `http://127.0.0.1:${portA}`]);
+  const first = t.proxy.url;
+  expect(t.proxy.urls).toEqual([first, `http://127.0.0.1:${portA}`]);
   // A keep-alive connection on the first listener, opened before the reload.
   expect(await text(`${first}/x`)).toBe('one');
 
-  await proxy.reload(
+  await t.proxy.reload(
     defineConfig({
       listen: [
         { host: '127.0.0.1', port: 0 },
@@ -95,7 +95,7 @@ test('a changed listen address rebinds that listener and leaves the others servi
       routes,
     }),
   );
-  expect(proxy.urls).toEqual([first, `http://127.0.0.1:${portB}`]);
+  expect(t.proxy.urls).toEqual([first, `http://127.0.0.1:${portB}`]);
   expect(await text(`${first}/x`)).toBe('one');
   expect(await text(`http://127.0.0.1:${portB}/x`)).toBe('one');
   await expect(request(`http://127.0.0.1:${portA}/x`, { reset: true })).rejects.toThrow();
@@ -107,12 +107,12 @@ test('balancer member state carries over a reload: a member in error stays in er
   const b = balancer('pair').member(`http://127.0.0.1:${dead}`).member(good.url);
   const config = defineConfig({ routes: [route('/').to(b)] });
   const logger = recordingLogger();
-  proxy = await startProxy(config, { port: 0, logger });
+  t.proxy = await startProxy(config, { port: 0, logger });
   // The first request lands on the dead member and fails over; the dead one is now in error.
-  expect(await text(`${proxy.url}/`)).toBe('good');
+  expect(await text(`${t.proxy.url}/`)).toBe('good');
   expect(logger.warnings.filter((w) => w.includes('failing over'))).toHaveLength(1);
-  await proxy.reload(config);
-  for (let i = 0; i < 4; i++) expect(await text(`${proxy.url}/`)).toBe('good');
+  await t.proxy.reload(config);
+  for (let i = 0; i < 4; i++) expect(await text(`${t.proxy.url}/`)).toBe('good');
   // Fresh state would have tried the dead member again (byrequests starts from the first member).
   expect(logger.warnings.filter((w) => w.includes('failing over'))).toHaveLength(1);
 });

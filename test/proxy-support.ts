@@ -1,10 +1,12 @@
 /**
  * Helpers of the data-path tests: real node:http backends on loopback, a logger that records
- * events, and a free port with nothing listening.
+ * events, a free port with nothing listening, and the per-test clean-up of a proxy and its backends.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, createServer as createNetServer, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import type { RunningProxy } from '../src/runtime/types.js';
 import type { ErrorEvent, ProxyLogger, RequestEvent } from '../src/testing/start-proxy.js';
 
 export interface Backend {
@@ -110,4 +112,21 @@ export async function rawExchange(url: string, head: string, body?: Buffer | str
     socket.on('error', () => resolve());
   });
   return Buffer.concat(chunks).toString('latin1');
+}
+
+/**
+ * Per-test clean-up for a proxy test file: after each test, closes the proxy put in `proxy`,
+ * then the backends pushed to `backends`.
+ */
+export function perTestProxy(): { proxy: RunningProxy | undefined; readonly backends: Backend[] } {
+  const started: { proxy: RunningProxy | undefined; backends: Backend[] } = {
+    proxy: undefined,
+    backends: [],
+  };
+  afterEach(async () => {
+    await started.proxy?.close();
+    started.proxy = undefined;
+    for (const b of started.backends.splice(0)) await b.close();
+  });
+  return started;
 }
