@@ -64,6 +64,8 @@ export interface ManagerJournal {
   addMember(name: string, url: string, params: AddParams, state: MemberState): void;
   /** Writes the journal to the `persist` file, atomically; resolves at once without one. */
   save(): Promise<void>;
+  /** Resolves when no write is in flight (failed writes included): the proxy's close waits for it. */
+  settled(): Promise<void>;
 }
 
 /** The `persist` file of the config's first manager route that has one, resolved against the working directory. */
@@ -216,6 +218,13 @@ class Journal implements ManagerJournal {
     const write = () => writeFileAtomic(file, journalText(this.#balancers, this.#at()));
     this.#saving = this.#saving.then(write, write);
     return this.#saving;
+  }
+
+  settled(): Promise<void> {
+    return this.#saving.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }
 

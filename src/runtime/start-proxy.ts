@@ -182,6 +182,8 @@ class Runtime implements RunningProxy {
       await this.#generation?.retire();
     }
     await this.#pools.destroyAll();
+    // A manager change or a restore may still be writing the `persist` file.
+    await this.#journal.settled();
   }
 }
 
