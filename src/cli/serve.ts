@@ -10,6 +10,7 @@ import { colorsFor } from './colors.js';
 import { describeChanges } from './config-diff.js';
 import { type DemoBackends, startDemoBackends } from './demo.js';
 import { createCliLogger } from './logger.js';
+import { holdMemoryReducer } from './memory-reducer-hold.js';
 import { nodeFlagGiven } from './node-flags.js';
 import { count } from './table.js';
 import { capYoungGeneration } from './young-generation.js';
@@ -170,6 +171,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
   const parserCompiled = precompileUndiciParser(!nodeFlagGiven(/liftoff|wasm[-_]lazy/));
   capYoungGeneration();
   paceScavenges();
+  holdMemoryReducer();
   try {
     if (options.demo) demo = await startDemoBackends();
     const loaded = await load(options);

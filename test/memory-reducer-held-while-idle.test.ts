@@ -1,0 +1,63 @@
+import { expect, test } from 'vitest';
+import { runChildScript } from './child-script.js';
+
+/**
+ * A child that (maybe) holds the memory reducer, then allocates over many event-loop turns
+ * (enough, with some survivors, for mark-compacts), then marks `phase` and goes on as `then`
+ * says. `--trace-gc` makes V8 print one line per GC on stdout.
+ */
+function child(hold: boolean, then: string): string {
+  return `
+const { holdMemoryReducer } = await import('./src/cli/memory-reducer-hold.ts');
+console.log('held ' + (${hold ? 'holdMemoryReducer()' : 'false'}));
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function allocate(ms) {
+  let kept = [];
+  for (const end = performance.now() + ms; performance.now() < end; await turn()) {
+    for (let i = 0; i < 5000; i++) kept.push({ i, text: 'request ' + i });
+    if (kept.length > 300_000) kept = [];
+  }
+}
+${then}
+`;
+}
+
+const markCompacts = (out: string) => out.split('\n').filter((line) => line.includes('Mark-Compact'));
+const after = (out: string, marker: string) => out.slice(out.indexOf(`${marker}\n`));
+
+async function run(script: string, nodeArgs: string[] = ['--trace-gc']) {
+  const { code, stdout, stderr } = await runChildScript(script, 90_000, nodeArgs);
+  expect(code, stderr).toBe(0);
+  return stdout;
+}
+
+test('an idle process keeps its heap: V8 runs its memory-reducing GCs without the hold, none with it', async () => {
+  const burstThenIdle = "await allocate(300);\nconsole.log('idle');\nawait sleep(25_000);";
+  const [alone, held] = await Promise.all([
+    run(child(false, burstThenIdle)),
+    run(child(true, burstThenIdle)),
+  ]);
+  const reducing = (out: string) =>
+    markCompacts(after(out, 'idle')).filter((line) => line.includes('(reduce)'));
+  expect(reducing(alone).length).toBeGreaterThan(0);
+  expect(held).toContain('held true');
+  expect(reducing(held)).toEqual([]);
+});
+
+test('a busy process marks incrementally again once the hold sees it working', async () => {
+  const out = await run(
+    child(true, "await sleep(2500);\nawait allocate(1500);\nconsole.log('busy');\nawait allocate(2500);"),
+  );
+  expect(out).toContain('held true');
+  const busy = markCompacts(after(out, 'busy'));
+  expect(busy.length).toBeGreaterThan(0);
+  // Atomic mark-compacts print no incremental steps; V8's incremental ones do.
+  for (const line of busy) expect(line).toMatch(/since start of marking|incremental marking/);
+});
+
+test('a user who chose the memory reducer or incremental marking keeps their choice', async () => {
+  for (const flag of ['--no-memory-reducer', '--incremental-marking']) {
+    expect(await run(child(true, ''), [flag])).toContain('held false');
+  }
+});
