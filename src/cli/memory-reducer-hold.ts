@@ -15,12 +15,13 @@
  * is set up. But the reducer starts its GCs as incremental marking, and V8 checks
  * `--incremental-marking` each time it would start one. So once a second this samples the event
  * loop's utilization: below 5% busy (the process is idle, which is the only time the reducer
- * acts), incremental marking is turned off; above, back on, so that a loaded proxy marks
- * incrementally as usual. A process that idles keeps its heap, and a mark-compact that V8 needs
- * meanwhile (rare while idle) runs in one pause. Whoever names the memory reducer or incremental
+ * acts), incremental marking is turned off; at the first GC after that (traffic is back), or
+ * above 5% busy, back on, so that a loaded proxy marks incrementally as usual. A process that
+ * idles keeps its heap, and a mark-compact that V8 needs meanwhile (rare while idle) runs in
+ * one pause. Whoever names the memory reducer or incremental
  * marking in their node flags keeps their choice.
  */
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { nodeFlagGiven } from './node-flags.js';
 
@@ -38,13 +39,26 @@ export function holdMemoryReducer(): boolean {
   if (sampler) return true;
   let last = performance.eventLoopUtilization();
   let held = false;
+  // The first GC after a quiet spell means traffic is back: release at once rather than at the
+  // next sample, so that a burst's first second marks incrementally like the rest of it.
+  const traffic = new PerformanceObserver(() => release());
+  const hold = () => {
+    held = true;
+    setFlagsFromString('--no-incremental-marking');
+    traffic.observe({ entryTypes: ['gc'] });
+  };
+  const release = () => {
+    if (!held) return;
+    held = false;
+    traffic.disconnect();
+    setFlagsFromString('--incremental-marking');
+  };
   sampler = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILIZATION;
     last = now;
-    if (idle === held) return;
-    held = idle;
-    setFlagsFromString(idle ? '--no-incremental-marking' : '--incremental-marking');
+    if (idle && !held) hold();
+    else if (!idle) release();
   }, SAMPLE_MS);
   sampler.unref();
   return true;
