@@ -45,17 +45,27 @@ test('an idle process keeps its heap: V8 runs its memory-reducing GCs without th
   expect(reducing(held)).toEqual([]);
 });
 
-test('a process marks incrementally again from the first GC of a burst after a quiet spell', async () => {
-  const out = await run(child(true, "await sleep(2500);\nconsole.log('busy');\nawait allocate(2000);"));
+test('a process marks incrementally and concurrently again from the first GC of a burst after a quiet spell', async () => {
+  const out = await run(child(true, "await sleep(2500);\nconsole.log('busy');\nawait allocate(2000);"), [
+    '--trace-gc',
+    '--trace-concurrent-marking',
+  ]);
   expect(out).toContain('held true');
-  const busy = markCompacts(after(out, 'busy'));
-  expect(busy.length).toBeGreaterThan(0);
+  const busy = after(out, 'busy');
+  expect(markCompacts(busy).length).toBeGreaterThan(0);
   // Atomic mark-compacts print no incremental steps; V8's incremental ones do.
-  for (const line of busy) expect(line).toMatch(/since start of marking|incremental marking/);
+  for (const line of markCompacts(busy)) expect(line).toMatch(/since start of marking|incremental marking/);
+  // Turning incremental marking off turned concurrent marking off too: it must be back.
+  expect(busy).toMatch(/concurrently marked/);
 });
 
-test('a user who chose the memory reducer or incremental marking keeps their choice', async () => {
-  for (const flag of ['--no-memory-reducer', '--incremental-marking']) {
+test('a user who chose the memory reducer or how V8 marks keeps their choice', async () => {
+  for (const flag of [
+    '--no-memory-reducer',
+    '--incremental-marking',
+    '--no-concurrent-marking',
+    '--single-threaded-gc',
+  ]) {
     expect(await run(child(true, ''), [flag])).toContain('held false');
   }
 });

@@ -18,8 +18,8 @@
  * acts), incremental marking is turned off; at the first GC after that (traffic is back), or
  * above 5% busy, back on, so that a loaded proxy marks incrementally as usual. A process that
  * idles keeps its heap, and a mark-compact that V8 needs meanwhile (rare while idle) runs in
- * one pause. Whoever names the memory reducer or incremental
- * marking in their node flags keeps their choice.
+ * one pause. Whoever names the memory reducer or V8's marking in their node flags keeps their
+ * choice.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -31,11 +31,18 @@ const SAMPLE_MS = 1000;
 /** Below this share of busy event-loop time over one sample, the process counts as idle. */
 const IDLE_UTILIZATION = 0.05;
 
+/**
+ * Node flags that choose how V8 marks, or whether the memory reducer runs: the user's call
+ * (`--trace-concurrent-marking` and the like only watch, and do not count).
+ */
+const USER_CHOICE =
+  /^--(no[-_]?)?(memory[-_]reducer|(incremental|concurrent|parallel)[-_]marking|single[-_]threaded(-gc)?|predictable)(=|$)/;
+
 let sampler: NodeJS.Timeout | undefined;
 
 /** Starts holding the memory reducer while idle, unless the user chose; returns whether it did. */
 export function holdMemoryReducer(): boolean {
-  if (nodeFlagGiven(/memory[-_]reducer|incremental[-_]marking/)) return false;
+  if (nodeFlagGiven(USER_CHOICE)) return false;
   if (sampler) return true;
   let last = performance.eventLoopUtilization();
   let held = false;
@@ -51,7 +58,9 @@ export function holdMemoryReducer(): boolean {
     if (!held) return;
     held = false;
     traffic.disconnect();
-    setFlagsFromString('--incremental-marking');
+    // V8 turned concurrent marking off with incremental marking (a flag implication); it does
+    // not turn it back on by itself.
+    setFlagsFromString('--incremental-marking --concurrent-marking');
   };
   sampler = setInterval(() => {
     const now = performance.eventLoopUtilization();
