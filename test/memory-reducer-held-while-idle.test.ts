@@ -46,7 +46,7 @@ test('an idle process keeps its heap: V8 runs its memory-reducing GCs without th
 });
 
 test('a process marks incrementally and concurrently again from the first GC of a burst after a quiet spell', async () => {
-  const out = await run(child(true, "await sleep(2500);\nconsole.log('busy');\nawait allocate(2000);"), [
+  const out = await run(child(true, "await sleep(4500);\nconsole.log('busy');\nawait allocate(2000);"), [
     '--trace-gc',
     '--trace-concurrent-marking',
   ]);

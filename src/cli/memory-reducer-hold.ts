@@ -14,11 +14,11 @@
  * How: node refuses `--no-memory-reducer` in NODE_OPTIONS, and V8 reads it only when the heap
  * is set up. But the reducer starts its GCs as incremental marking, and V8 checks
  * `--incremental-marking` each time it would start one. So once a second this samples the event
- * loop's utilization: below 5% busy (the process is idle, which is the only time the reducer
- * acts), incremental marking is turned off; at the first GC after that (traffic is back), or
- * above 5% busy, back on, so that a loaded proxy marks incrementally as usual. A process that
- * idles keeps its heap, and a mark-compact that V8 needs meanwhile (rare while idle) runs in
- * one pause. Whoever names the memory reducer or V8's marking in their node flags keeps their
+ * loop's utilization: after three samples below 5% busy (the process is idle, which is the only
+ * time the reducer acts), incremental marking is turned off; at the first GC after that
+ * (traffic is back), or above 5% busy, back on, so that a loaded proxy marks incrementally as
+ * usual. A process that idles keeps its heap, and a mark-compact that V8 needs meanwhile (rare
+ * while idle) runs in one pause. Whoever names the memory reducer or V8's marking in their node flags keeps their
  * choice.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -30,6 +30,15 @@ const SAMPLE_MS = 1000;
 
 /** Below this share of busy event-loop time over one sample, the process counts as idle. */
 const IDLE_UTILIZATION = 0.05;
+
+/**
+ * Idle samples in a row before the hold: V8 finishes a marking cycle that the last requests
+ * started within a second of them, and turning incremental marking off in the middle of one
+ * cost 1 MiB GET 20-40% of its throughput in every later burst (measured over cycles of 4 s of
+ * load and 10 s of idle; not so with three samples). The memory reducer needs at least 8 s of
+ * quiet, so it cannot act before the hold.
+ */
+const QUIET_SAMPLES = 3;
 
 /**
  * Node flags that choose how V8 marks, or whether the memory reducer runs: the user's call
@@ -46,6 +55,7 @@ export function holdMemoryReducer(): boolean {
   if (sampler) return true;
   let last = performance.eventLoopUtilization();
   let held = false;
+  let quiet = 0;
   // The first GC after a quiet spell means traffic is back: release at once rather than at the
   // next sample, so that a burst's first second marks incrementally like the rest of it.
   const traffic = new PerformanceObserver(() => release());
@@ -66,7 +76,8 @@ export function holdMemoryReducer(): boolean {
     const now = performance.eventLoopUtilization();
     const idle = performance.eventLoopUtilization(now, last).utilization < IDLE_UTILIZATION;
     last = now;
-    if (idle && !held) hold();
+    quiet = idle ? quiet + 1 : 0;
+    if (quiet >= QUIET_SAMPLES && !held) hold();
     else if (!idle) release();
   }, SAMPLE_MS);
   sampler.unref();
