@@ -2,9 +2,9 @@ import { expect, test } from 'vitest';
 import { runChildScript } from './child-script.js';
 
 /**
- * A child that (maybe) holds the memory reducer, then allocates over many event-loop turns
- * (enough, with some survivors, for mark-compacts), then marks `phase` and goes on as `then`
- * says. `--trace-gc` makes V8 print one line per GC on stdout.
+ * A child that (maybe) holds the memory reducer, then runs `then`: its `allocate(ms)` allocates
+ * over many event-loop turns (enough, with some survivors, for mark-compacts), and the lines it
+ * prints mark its phases in the output. `--trace-gc` makes V8 print one line per GC on stdout.
  */
 function child(hold: boolean, then: string): string {
   return `

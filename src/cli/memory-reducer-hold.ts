@@ -18,8 +18,8 @@
  * time the reducer acts), incremental marking is turned off; at the first GC after that
  * (traffic is back), or above 5% busy, back on, so that a loaded proxy marks incrementally as
  * usual. A process that idles keeps its heap, and a mark-compact that V8 needs meanwhile (rare
- * while idle) runs in one pause. Whoever names the memory reducer or V8's marking in their node flags keeps their
- * choice.
+ * while idle) runs in one pause. Whoever names the memory reducer or V8's marking in their node
+ * flags keeps their choice.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
