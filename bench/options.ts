@@ -26,7 +26,7 @@ export const usage = `Usage: npm run bench -- [options]
   --only <names>      comma-separated scenarios to run (see the list below)
   --peers <names>     comma-separated peers to run (direct is always included)
   --duration <s>      seconds of load per measurement (default 4)
-  --rounds <n>        interleaved rounds (default 3)
+  --rounds <n>        interleaved rounds (default 5)
   --load <tool>       wrk or autocannon (default: wrk when installed)
   --keep              keep the temp folder with generated configs and logs
   --profile <dir>     write a CPU profile of every Node proxy per scenario (node --cpu-prof) into <dir>
@@ -72,7 +72,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const quick = values.quick === true;
   // wrk takes whole seconds.
   const durationSec = Math.max(1, Math.round(positive(values.duration, '--duration', quick ? 1 : 4)));
-  const rounds = Math.round(positive(values.rounds, '--rounds', quick ? 1 : 3));
+  const rounds = Math.round(positive(values.rounds, '--rounds', quick ? 1 : 5));
   return {
     quick,
     only: list(values.only),
