@@ -49,6 +49,9 @@ export function precompileUndiciParser(optimize: boolean): Promise<object> {
 }
 
 async function compile(optimize: boolean): Promise<object> {
+  // Node 24 does not count a pending WebAssembly compile as keeping the process alive: a
+  // `start` whose config had loaded before the compile ended exited (13, unsettled await).
+  const alive = setInterval(() => {}, 60_000);
   if (optimize) setFlagsFromString('--no-liftoff --no-wasm-lazy-compilation');
   try {
     const [first, ...fallbacks] = undiciParserModules();
@@ -60,6 +63,7 @@ async function compile(optimize: boolean): Promise<object> {
       return await WebAssembly.compile(require(fallbacks[0]!));
     }
   } finally {
+    clearInterval(alive);
     if (optimize) setFlagsFromString('--liftoff --wasm-lazy-compilation');
   }
 }
