@@ -29,12 +29,13 @@ async function run(cap: boolean, nodeArgs: string[] = []): Promise<{ capped: boo
   return JSON.parse(stdout);
 }
 
-test('the capped young generation stops at 8 MiB semi-spaces, where V8 alone grows it to 16 MiB', async () => {
+test('the capped young generation stops at 8 MiB semi-spaces, where V8 alone grows it further', async () => {
   const capped = await run(true);
   expect(capped.capped).toBe(true);
   expect(capped.newSpace).toBeLessThanOrEqual(2 * 8 * MiB);
+  // V8's own limit depends on its version: 16 MiB semi-spaces on Node 20 and 22, 64 on Node 24.
   const alone = await run(false);
-  expect(alone.newSpace).toBe(2 * 16 * MiB);
+  expect(alone.newSpace).toBeGreaterThanOrEqual(2 * 16 * MiB);
 });
 
 test('a user who sizes the young generation keeps their size', async () => {

@@ -1,6 +1,6 @@
 /**
  * Caps V8's young generation at 8 MiB semi-spaces in the serving process (`start`, `dev`),
- * half of the 16 MiB that V8 grows them to under sustained load.
+ * half of the 16 MiB that V8 grows them to under sustained load (Node 20 and 22; 64 MiB on 24).
  *
  * Why: a proxy's young objects die with their request, so the bigger young generation buys
  * little; its 32 MiB (two semi-spaces) were the largest single item of peak RSS under 64 KiB POST
