@@ -32,18 +32,32 @@ async function run(script: string, nodeArgs: string[] = ['--trace-gc']) {
   return stdout;
 }
 
-test('an idle process keeps its heap: V8 runs its memory-reducing GCs without the hold, none with it', async () => {
-  const burstThenIdle = "await allocate(300);\nconsole.log('idle');\nawait sleep(25_000);";
-  const [alone, held] = await Promise.all([
-    run(child(false, burstThenIdle)),
-    run(child(true, burstThenIdle)),
-  ]);
-  const reducing = (out: string) =>
-    markCompacts(after(out, 'idle')).filter((line) => line.includes('(reduce)'));
-  expect(reducing(alone).length).toBeGreaterThan(0);
-  expect(held).toContain('held true');
-  expect(reducing(held)).toEqual([]);
-});
+// The control case needs V8 to run its reducer in an idle child: Node 20's V8 does 8 s after
+// start-up. Node 22's and 24's arm it only under load like a proxy's (checked by hand: `start`
+// under wrk, then 30 s idle, ran 2 reducing GCs with --incremental-marking and none without),
+// and no lone burst of allocation tried here armed it, so there the case would prove nothing.
+const reducerRunsWhenIdle = Number(process.versions.node.split('.')[0]) < 22;
+if (!reducerRunsWhenIdle) {
+  console.warn(
+    `skipping the idle-heap case: Node ${process.versions.node} runs no memory-reducing GC in an idle child`,
+  );
+}
+
+test.skipIf(!reducerRunsWhenIdle)(
+  'an idle process keeps its heap: V8 runs its memory-reducing GCs without the hold, none with it',
+  async () => {
+    const burstThenIdle = "await allocate(300);\nconsole.log('idle');\nawait sleep(25_000);";
+    const [alone, held] = await Promise.all([
+      run(child(false, burstThenIdle)),
+      run(child(true, burstThenIdle)),
+    ]);
+    const reducing = (out: string) =>
+      markCompacts(after(out, 'idle')).filter((line) => line.includes('(reduce)'));
+    expect(reducing(alone).length).toBeGreaterThan(0);
+    expect(held).toContain('held true');
+    expect(reducing(held)).toEqual([]);
+  },
+);
 
 test('a process marks incrementally and concurrently again from the first GC of a burst after a quiet spell', async () => {
   const out = await run(child(true, "await sleep(4500);\nconsole.log('busy');\nawait allocate(2000);"), [
