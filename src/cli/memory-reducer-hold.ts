@@ -35,8 +35,11 @@ const IDLE_UTILIZATION = 0.05;
  * Idle samples in a row before the hold: V8 finishes a marking cycle that the last requests
  * started within a second of them, and turning incremental marking off in the middle of one
  * cost 1 MiB GET 20-40% of its throughput in every later burst (measured over cycles of 4 s of
- * load and 10 s of idle; not so with three samples). The memory reducer needs at least 8 s of
- * quiet, so it cannot act before the hold.
+ * load and 10 s of idle; not so with three samples). V8 starts a reducing GC no sooner than 8 s
+ * after the last mark-compact (or start-up), and only once its own check finds the allocation
+ * rate low; no reducing GC before the hold was seen in the tests or the bench, but that is an
+ * observation, not a guarantee: under small requests a busy proxy can go seconds without a
+ * mark-compact.
  */
 const QUIET_SAMPLES = 3;
 
