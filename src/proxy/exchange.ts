@@ -22,6 +22,7 @@ import {
 } from './errors.js';
 import { sendStatus } from './local-response.js';
 import { memberPing } from './ping.js';
+import { TimedAttempt, unwatchTimeout, upstreamTimeout, watchTimeout } from './proxy-timeout.js';
 import { bodyBytesMoved } from './scavenge-pacer.js';
 import { openTunnel, switchingProtocols } from './tunnel.js';
 import { joinMemberPath } from '../router/upstream-path.js';
@@ -78,7 +79,7 @@ export interface ExchangeInit {
 }
 
 /** One proxied request from start to finish; also its undici handler. Create, then `start()`. */
-export class ProxyExchange implements Dispatcher.DispatchHandler {
+export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHandler {
   readonly #ctx: ExchangeContext;
   readonly #req: IncomingMessage;
   readonly #res: Tagged;
@@ -117,8 +118,13 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   #sent = false;
   /** Bytes sent upstream over a tunnel, request head included. */
   #tunnelBytes = 0;
+  /** When the timeout watch last saw progress (its clock), or -1: progress since its last look. */
+  #quietSince = -1;
+  /** Response bytes the timeout watch saw at its last look. */
+  #readSeen = 0;
 
   constructor(ctx: ExchangeContext, req: IncomingMessage, res: ServerResponse, init: ExchangeInit) {
+    super();
     this.#ctx = ctx;
     this.#req = req;
     this.#res = res as Tagged;
@@ -236,14 +242,17 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         member.acquireMs,
       );
     }
+    this.#quietSince = -1;
+    watchTimeout(this);
     pool.dispatch(
       {
         method: this.#req.method!,
         path: this.#plan.balancer ? joinMemberPath(member.url.path, this.#path) : this.#path,
         headers: this.#headers,
         body: this.#hasBody ? this.#req : null,
-        headersTimeout: member.timeoutMs,
-        bodyTimeout: member.timeoutMs,
+        // The member's timeout is the watch's (proxy-timeout.ts says why); 0 turns undici's off.
+        headersTimeout: 0,
+        bodyTimeout: 0,
         reset: member.disablereuse ? true : undefined,
         upgrade: this.#upgrade?.protocol,
       },
@@ -271,6 +280,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
     }
     this.#phase = SENDING;
     this.#sent = true;
+    this.#quietSince = -1;
     if (this.#hasBody && this.#plan.balancer && !this.#countingBody) this.#countBody();
     if (this.expectContinue) {
       this.expectContinue = false;
@@ -285,6 +295,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.#phase = RESPONDING;
+    this.#quietSince = -1;
     const state = this.#state;
     if (state) this.#plan.balancer!.outcome(state, { type: 'response', status }, now());
     this.#read = 13 + (statusMessage?.length ?? 0);
@@ -322,6 +333,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.#phase = DONE;
+    unwatchTimeout(this);
     const state = this.#state;
     if (state) this.#plan.balancer!.outcome(state, { type: 'response', status }, now());
     const out = this.#ctx.responseRules.build(
@@ -355,6 +367,33 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
         this.#res.on('drain', onResDrain);
       }
     }
+  }
+
+  /**
+   * The timeout watch's look: the attempt waits on the upstream while its head is awaited (once
+   * the request body, if any, is sent or the upstream stopped taking it) and while body data is
+   * awaited with the response flowing; any other time, and any new data, restarts the wait.
+   */
+  checkTimeout(now: number): void {
+    const phase = this.#phase;
+    const waiting =
+      phase === SENDING ? !this.#uploading() : phase === RESPONDING && !this.#controller!.paused;
+    if (!waiting || this.#quietSince < 0 || this.#read !== this.#readSeen) {
+      this.#quietSince = now;
+      this.#readSeen = this.#read;
+      return;
+    }
+    const timeoutMs = this.#member!.timeoutMs;
+    if (now - this.#quietSince < timeoutMs) return;
+    this.#guarded(() =>
+      this.#controller!.abort(upstreamTimeout(phase === SENDING ? 'head' : 'body', timeoutMs)),
+    );
+  }
+
+  /** The client is still sending the request body and the upstream takes it as it comes. */
+  #uploading(): boolean {
+    const req = this.#req;
+    return this.#hasBody && !req.readableEnded && !req.isPaused();
   }
 
   /** The client took the buffered data: let undici read again. */
@@ -463,6 +502,7 @@ export class ProxyExchange implements Dispatcher.DispatchHandler {
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    unwatchTimeout(this);
     this.#res[kExchange] = undefined;
     if (this.#hasBody) bodyBytesMoved(Number(this.#req.headers['content-length']) || 0);
     const balancer = this.#plan.balancer;
