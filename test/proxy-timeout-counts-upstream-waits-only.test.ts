@@ -3,6 +3,8 @@
  * waiting: for the response head, or between body chunks. A slow client, uploading or reading,
  * never makes the upstream look slow. The head-timeout 504 itself is in proxy-error-statuses.
  */
+import { once } from 'node:events';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
@@ -109,4 +111,39 @@ test('a client that uploads slower than the timeout, to an upstream reading it, 
   expect(res.statusCode).toBe(200);
   expect(await res.body.text()).toBe('received 3000');
   expect(logger.errors).toEqual([]);
+});
+
+test('an upstream that stops taking the request body: 504 after the timeout, and the connection closes', async () => {
+  // Never reads the body and never answers: once the socket buffers fill, the proxy's writes wait.
+  const backend = await startBackend(() => {});
+  t.backends.push(backend);
+  const { url, logger } = await proxyTo(backend.url);
+
+  const req = httpRequest(`${url}/upload`, {
+    method: 'POST',
+    headers: { 'content-length': String(256 * MiB) },
+  });
+  req.on('error', () => {});
+  const block = Buffer.alloc(MiB, 'w');
+  const write = () => {
+    while (!req.destroyed && req.write(block));
+    req.once('drain', write);
+  };
+  write();
+
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  expect(res.statusCode).toBe(504);
+  expect(logger.errors).toEqual([
+    expect.objectContaining({
+      code: 'TSXP_UPSTREAM_TIMEOUT',
+      status: 504,
+      message: expect.stringContaining('no response head within timeout=200ms'),
+    }),
+  ]);
+  // The rest of the body is not awaited: the proxy says so and closes the connection (the body
+  // stays half-read otherwise, and the connection hung until a server timeout).
+  expect(res.headers.connection).toBe('close');
+  res.resume();
+  // The client is still writing when the proxy closes: EPIPE on its side is expected.
+  await new Promise((resolve) => req.socket!.once('close', resolve));
 });

@@ -458,6 +458,14 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
   #fail(failure: UpstreamFailure): void {
     this.#phase = DONE;
     this.#log(failure.code, failure.message, failure.status);
+    const req = this.#req;
+    if (this.#sent && this.#hasBody && !req.complete) {
+      // undici stopped reading the body midway, maybe paused: the rest would sit unread and hold
+      // the connection until a server timeout (Node discards only a body nobody started to
+      // read). Discard it, and close the connection after the answer rather than wait for it.
+      this.#res.shouldKeepAlive = false;
+      req.resume();
+    }
     sendStatus(this.#res, failure.status);
   }
 
