@@ -170,4 +170,33 @@ describe('loadConfig bundles the config', () => {
     expect(duplicate?.message).toContain('timeout');
     expect(duplicate?.site).toBe(`${file}:8:15`);
   });
+
+  test('leaves the process’s source-map setting as it found it, call sites still on the .ts lines', async () => {
+    // The loader turns source maps on while the config runs. Left on, every socket error a
+    // serving proxy meets would be mapped: Node's streams read the stack of each one.
+    const file = project({
+      'proxy.config.ts': [
+        "import { defineConfig, route } from 'tsx-proxy';",
+        'export default () =>',
+        '  defineConfig({',
+        '    routes: [',
+        "      route('/').to('http://127.0.0.1:4000/'),",
+        "      route('/api/').to('http://127.0.0.1:3000/'),",
+        '    ],',
+        '  });',
+        '',
+      ].join('\n'),
+    });
+    const before = process.sourceMapsEnabled;
+    try {
+      for (const setting of [false, true]) {
+        process.setSourceMapsEnabled(setting);
+        const { warnings } = await loadConfig(file);
+        expect(warnings.find((w) => w.code === 'TSXP_SHADOWED_ROUTE')?.site).toMatch(/proxy\.config\.ts:6:/);
+        expect(process.sourceMapsEnabled).toBe(setting);
+      }
+    } finally {
+      process.setSourceMapsEnabled(before);
+    }
+  });
 });
