@@ -100,7 +100,8 @@ export interface ConnectionParams {
   readonly retry?: Duration;
   /**
    * Time to wait for the upstream's response headers and between body chunks (Apache's worker
-   * `timeout`). Default: the config's `timeout` (ProxyTimeout), itself 60 s by default.
+   * `timeout`); time a slow client makes the proxy wait does not count. Checked every 250 ms.
+   * Default: the config's `timeout` (ProxyTimeout), itself 60 s by default.
    */
   readonly timeout?: Duration;
   /** Time to wait for a TCP connection to be established (Apache's `connectiontimeout`). Default: `timeout`. */
