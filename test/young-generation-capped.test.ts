@@ -43,3 +43,55 @@ test('a user who sizes the young generation keeps their size', async () => {
   expect(sized.capped).toBe(false);
   expect(sized.newSpace).toBeGreaterThan(2 * 8 * MiB);
 });
+
+/**
+ * A capped child that allocates, idles long enough for V8 to shrink its young generation at the
+ * next scavenge (a low allocation rate), allocates again, and reports the semi-space sizes seen
+ * after each garbage collection from then on.
+ */
+const REGROW = `
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+const { capYoungGeneration } = await import('./src/cli/young-generation.ts');
+const capped = capYoungGeneration();
+const semiSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2;
+const sizes = [];
+new PerformanceObserver(() => sizes.push(semiSpace())).observe({ entryTypes: ['gc'] });
+const ring = new Array(20_000);
+let n = 0;
+async function burst() {
+  for (let turn = 0; turn < 300; turn++) {
+    for (let i = 0; i < 10_000; i++, n++) ring[n % ring.length] = { n, text: 'request ' + n, headers: [n, n] };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+await burst();
+const before = sizes.length;
+await new Promise((resolve) => setTimeout(resolve, 8000));
+await burst();
+console.log(JSON.stringify({ capped, after: sizes.slice(before) }));
+`;
+
+// Node 24's V8 keeps the young generation through such an idle spell: nothing to grow back.
+const shrinksWhenIdle = Number(process.versions.node.split('.')[0]) < 24;
+if (!shrinksWhenIdle) {
+  console.warn(
+    `skipping the regrowth case: Node ${process.versions.node} does not shrink an idle young generation`,
+  );
+}
+
+test.skipIf(!shrinksWhenIdle)(
+  'after an idle spell shrinks the young generation, it grows back to the cap in one step',
+  async () => {
+    const { code, stdout, stderr } = await runChildScript(REGROW, 60_000);
+    expect(code, stderr).toBe(0);
+    const { capped, after } = JSON.parse(stdout) as { capped: boolean; after: number[] };
+    expect(capped).toBe(true);
+    // V8 shrank the semi-spaces to its minimum (0.5-1 MiB): what the next growths start from.
+    const smallest = Math.min(...after);
+    expect(smallest).toBeLessThanOrEqual(MiB);
+    // Doubling, the way back passes 2 and 4 MiB; in one step the first size past 1 MiB is the cap.
+    const regrowth = after.slice(after.indexOf(smallest));
+    expect(regrowth.find((size) => size > MiB)).toBe(8 * MiB);
+  },
+);

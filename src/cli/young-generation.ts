@@ -11,8 +11,17 @@
  * `--max-semi-space-size` is read once, when V8 starts, so a running process cannot lower it.
  * V8 reads `--semi-space-growth-factor` each time it grows the young generation, so after each
  * scavenge this sets the factor to 1 (stop growing) once the semi-spaces reached the cap, and
- * back to 2 when V8 shrank them below it. Whoever sizes the young generation themselves (node
- * flags or NODE_OPTIONS naming a semi-space option) keeps their choice.
+ * below it to the factor that reaches the cap in one step.
+ *
+ * Why one step: at the first scavenge after some seconds of idle, V8 sees a low allocation rate
+ * and shrinks the semi-spaces to their 0.5-1 MiB minimum (Node 20 and 22; Node 24 kept them
+ * through the test's 8 s idle). Doubling back takes three growths, each after about a
+ * semi-space's worth of survivors: measured on small GETs after 20 s idle, the next burst ran at
+ * least its first 50 scavenges, each with the fixed cost of a full one (0.6-1 ms), on 1, 2 and
+ * 4 MiB; in one step, 15 on 1 MiB, then 8 MiB. The cap is the same.
+ *
+ * Whoever sizes the young generation themselves (node flags or NODE_OPTIONS naming a semi-space
+ * option) keeps their choice.
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -30,7 +39,9 @@ export function capYoungGeneration(): boolean {
   let growthFactor = 2;
   observer = new PerformanceObserver((list) => {
     if (!list.getEntries().some(isScavenge)) return;
-    const factor = semiSpaceSize() >= SEMI_SPACE_CAP_BYTES ? 1 : 2;
+    const size = semiSpaceSize();
+    const factor =
+      size >= SEMI_SPACE_CAP_BYTES ? 1 : Math.max(2, Math.ceil(SEMI_SPACE_CAP_BYTES / Math.max(size, 1)));
     if (factor === growthFactor) return;
     growthFactor = factor;
     setFlagsFromString(`--semi-space-growth-factor=${factor}`);
