@@ -242,7 +242,6 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
         member.acquireMs,
       );
     }
-    this.#quietSince = -1;
     watchTimeout(this);
     pool.dispatch(
       {

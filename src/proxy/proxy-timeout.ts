@@ -81,6 +81,7 @@ function sweep(): void {
     attempt = next;
   }
 }
+
 /** The error a timed-out attempt is aborted with (classified as TSXP_UPSTREAM_TIMEOUT, 504). */
 export function upstreamTimeout(waitingFor: 'head' | 'body', timeoutMs: number): Error {
   const what = waitingFor === 'head' ? 'no response head' : 'no response body data';
