@@ -4,20 +4,28 @@ import { runChildScript } from './child-script.js';
 const MiB = 1024 * 1024;
 
 /**
- * A child that (maybe) caps the young generation, then allocates like a busy proxy: mostly
- * garbage, some survivors, over many event-loop turns (the cap acts between them).
+ * `burst()` in a child: allocates like a busy proxy, mostly garbage and some survivors, over many
+ * event-loop turns (the cap acts between them).
  */
+const BURST = `
+const ring = new Array(20_000);
+let n = 0;
+async function burst() {
+  for (let turn = 0; turn < 300; turn++) {
+    for (let i = 0; i < 10_000; i++, n++) ring[n % ring.length] = { n, text: 'request ' + n, headers: [n, n] };
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+`;
+
+/** A child that (maybe) caps the young generation, then runs one burst. */
 function child(cap: boolean): string {
   return `
 import { getHeapSpaceStatistics } from 'node:v8';
 const { capYoungGeneration } = await import('./src/cli/young-generation.ts');
 const capped = ${cap ? 'capYoungGeneration()' : 'false'};
-const ring = new Array(20_000);
-let n = 0;
-for (let turn = 0; turn < 300; turn++) {
-  for (let i = 0; i < 10_000; i++, n++) ring[n % ring.length] = { n, text: 'request ' + n, headers: [n, n] };
-  await new Promise((resolve) => setImmediate(resolve));
-}
+${BURST}
+await burst();
 const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
 console.log(JSON.stringify({ capped, newSpace }));
 `;
@@ -57,14 +65,7 @@ const capped = capYoungGeneration();
 const semiSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 2;
 const sizes = [];
 new PerformanceObserver(() => sizes.push(semiSpace())).observe({ entryTypes: ['gc'] });
-const ring = new Array(20_000);
-let n = 0;
-async function burst() {
-  for (let turn = 0; turn < 300; turn++) {
-    for (let i = 0; i < 10_000; i++, n++) ring[n % ring.length] = { n, text: 'request ' + n, headers: [n, n] };
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+${BURST}
 await burst();
 const before = sizes.length;
 await new Promise((resolve) => setTimeout(resolve, 8000));
