@@ -11,7 +11,7 @@
  * `--max-semi-space-size` is read once, when V8 starts, so a running process cannot lower it.
  * V8 reads `--semi-space-growth-factor` each time it grows the young generation, so after each
  * scavenge this sets the factor to 1 (stop growing) once the semi-spaces reached the cap, and
- * below it to the factor that reaches the cap in one step.
+ * below it to the factor that reaches the cap in one step without passing it.
  *
  * Why one step: at the first scavenge after some seconds of idle, V8 sees a low allocation rate
  * and shrinks the semi-spaces to their 0.5-1 MiB minimum (Node 20 and 22; Node 24 kept them
@@ -39,9 +39,7 @@ export function capYoungGeneration(): boolean {
   let growthFactor = 2;
   observer = new PerformanceObserver((list) => {
     if (!list.getEntries().some(isScavenge)) return;
-    const size = semiSpaceSize();
-    const factor =
-      size >= SEMI_SPACE_CAP_BYTES ? 1 : Math.max(2, Math.ceil(SEMI_SPACE_CAP_BYTES / Math.max(size, 1)));
+    const factor = growthFactorTowardsCap(semiSpaceCapacity());
     if (factor === growthFactor) return;
     growthFactor = factor;
     setFlagsFromString(`--semi-space-growth-factor=${factor}`);
@@ -50,12 +48,27 @@ export function capYoungGeneration(): boolean {
   return true;
 }
 
+/**
+ * The growth factor that takes a semi-space of `capacity` usable bytes to the cap in one step
+ * without passing it, or 1 (stay) when no factor of 2 or more fits. Usable bytes are about 2%
+ * under the semi-space's size (page headers), so rounding down cannot land past the cap: the
+ * sizes are whole 256 KiB pages, and the next one past 8 MiB is further off than that.
+ */
+export function growthFactorTowardsCap(capacity: number): number {
+  const factor = Math.floor(SEMI_SPACE_CAP_BYTES / Math.max(capacity, 1));
+  return factor >= 2 ? factor : 1;
+}
+
 function isScavenge(entry: PerformanceEntry): boolean {
   return (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR;
 }
 
-/** One semi-space: V8 reports the new space as both of them. */
-function semiSpaceSize(): number {
+/**
+ * One semi-space's usable bytes. Not half of `space_size`: that counts the second semi-space only
+ * while it is committed, and V8 uncommits it when it shrinks the young generation, so a 1 MiB
+ * semi-space read as 0.5 MiB and grew (by 16) straight to V8's own 16 MiB limit.
+ */
+function semiSpaceCapacity(): number {
   const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-  return (newSpace?.space_size ?? 0) / 2;
+  return (newSpace?.space_used_size ?? 0) + (newSpace?.space_available_size ?? 0);
 }
