@@ -357,6 +357,9 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
+    // undici's parser hands over an empty chunk each time it resumes after a pause, which is after
+    // most chunks of a large body: writing it would cost a cork, a tick and an empty write(2).
+    if (chunk.length === 0) return;
     this.#read += chunk.length;
     bodyBytesMoved(chunk.length);
     if (!this.#res.write(chunk)) {
