@@ -8,7 +8,7 @@
  * with it) is deoptimized. The next burst of traffic then runs on the interpreter while V8
  * re-optimizes on the same core: measured on small GETs after 60 s idle, p99 rose from about
  * 10 ms to 57-90 ms and throughput fell by a quarter for the first seconds; with the reducer
- * held, p99 stayed at 12-18 ms. What the reducer gives back is the idle heap's slack (about
+ * held, p99 stayed at 10-18 ms. What the reducer gives back is the idle heap's slack (about
  * 30 MiB of a 47 MiB heap, in that run), which the next burst takes again anyway.
  *
  * How: node refuses `--no-memory-reducer` in NODE_OPTIONS, and V8 reads it only when the heap
