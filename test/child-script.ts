@@ -19,18 +19,21 @@ export interface ChildExit {
 
 /**
  * Runs `script` and resolves when it exits, killing it after `boundMs` (a generous bound, not a
- * timing assertion). `nodeArgs` go to node before the script (V8 flags, for instance).
+ * timing assertion). `nodeArgs` go to node before the script (V8 flags, for instance); `env` is
+ * the child's environment (settings node reads only at start-up, such as NODE_EXTRA_CA_CERTS).
  */
 export function runChildScript(
   script: string,
   boundMs = 15_000,
   nodeArgs: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<ChildExit> {
   const child = spawn(
     process.execPath,
     [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e', script],
     {
       cwd: ROOT,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

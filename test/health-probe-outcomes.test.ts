@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { HealthResponse } from '../src/dsl/params.js';
 import { MAX_HEALTH_BODY_BYTES, probeMember } from '../src/health/index.js';
 import { closedPort, HealthBackend, healthMember, RawBackend, until } from './health-helpers.js';
+import { CERT, KEY } from './tls-fixture.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -189,24 +190,6 @@ describe('reading the response as Apache does', () => {
     });
   });
 });
-
-// A self-signed certificate for localhost/127.0.0.1 (EC P-256, valid until 2126).
-const KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjsYGTSSLT3O+oqrs
-P8cHlJEgz5F4utKil26lsEbik2yhRANCAAS8hTfUARpo5T4BGEYv1KeZUNffICjq
-e2+SaIuvZ3h67xd4jhz4RZiYq7kV57SLogKODvp9PB602xHWn5wezcGb
------END PRIVATE KEY-----`;
-const CERT = `-----BEGIN CERTIFICATE-----
-MIIBnDCCAUGgAwIBAgIUBbZfBzVuzcperq6bA3ltzOUk4W4wCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyMTIyMzMwOFoYDzIxMjYxMDI4
-MjIzMzA4WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAAS8hTfUARpo5T4BGEYv1KeZUNffICjqe2+SaIuvZ3h67xd4jhz4RZiY
-q7kV57SLogKODvp9PB602xHWn5wezcGbo28wbTAdBgNVHQ4EFgQUT8GDrajmnYvZ
-2YgW4bvW9qgT3lgwHwYDVR0jBBgwFoAUT8GDrajmnYvZ2YgW4bvW9qgT3lgwDwYD
-VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
-zj0EAwIDSQAwRgIhAIUn3ylcpLbxn9tegr4VkSr0YtsCHQVqscSJdSv1ghD7AiEA
-lJft7kzn/MyD+fCSI5kcp//z97uW9arhut/MNYl4fRE=
------END CERTIFICATE-----`;
 
 test('an https member is checked over TLS and its certificate is verified', async () => {
   const secure: string[] = [];

@@ -1,0 +1,20 @@
+/**
+ * A self-signed EC certificate for `localhost` and 127.0.0.1 (valid until 2126), and its key: a
+ * TLS backend that node trusts only when told to (NODE_EXTRA_CA_CERTS).
+ */
+export const KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgjsYGTSSLT3O+oqrs
+P8cHlJEgz5F4utKil26lsEbik2yhRANCAAS8hTfUARpo5T4BGEYv1KeZUNffICjq
+e2+SaIuvZ3h67xd4jhz4RZiYq7kV57SLogKODvp9PB602xHWn5wezcGb
+-----END PRIVATE KEY-----`;
+export const CERT = `-----BEGIN CERTIFICATE-----
+MIIBnDCCAUGgAwIBAgIUBbZfBzVuzcperq6bA3ltzOUk4W4wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyMTIyMzMwOFoYDzIxMjYxMDI4
+MjIzMzA4WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAS8hTfUARpo5T4BGEYv1KeZUNffICjqe2+SaIuvZ3h67xd4jhz4RZiY
+q7kV57SLogKODvp9PB602xHWn5wezcGbo28wbTAdBgNVHQ4EFgQUT8GDrajmnYvZ
+2YgW4bvW9qgT3lgwHwYDVR0jBBgwFoAUT8GDrajmnYvZ2YgW4bvW9qgT3lgwDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDSQAwRgIhAIUn3ylcpLbxn9tegr4VkSr0YtsCHQVqscSJdSv1ghD7AiEA
+lJft7kzn/MyD+fCSI5kcp//z97uW9arhut/MNYl4fRE=
+-----END CERTIFICATE-----`;
