@@ -73,6 +73,27 @@ test('a process marks incrementally and concurrently again from the first GC of 
   expect(busy).toMatch(/concurrently marked/);
 });
 
+test('the hold starts after three quiet samples, not before, and ends at the next burst', async () => {
+  // Samples are a second apart from the hold's start: at 2.5 s two have been taken, at 3.5 s three.
+  const out = await run(
+    child(
+      true,
+      `const { memoryReducerHeld } = await import('./src/cli/memory-reducer-hold.ts');
+await sleep(2500);
+console.log('after two samples ' + memoryReducerHeld());
+await sleep(1000);
+console.log('after three samples ' + memoryReducerHeld());
+await allocate(500);
+console.log('after a burst ' + memoryReducerHeld());`,
+    ),
+    [],
+  );
+  expect(out).toContain('held true');
+  expect(out).toContain('after two samples false');
+  expect(out).toContain('after three samples true');
+  expect(out).toContain('after a burst false');
+});
+
 test('a user who chose the memory reducer or how V8 marks keeps their choice', async () => {
   for (const flag of [
     '--no-memory-reducer',

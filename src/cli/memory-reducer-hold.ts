@@ -51,13 +51,18 @@ const USER_CHOICE =
   /^--(no[-_]?)?(memory[-_]reducer|(incremental|concurrent|parallel)[-_]marking|single[-_]threaded(-gc)?|predictable)(=|$)/;
 
 let sampler: NodeJS.Timeout | undefined;
+let held = false;
+
+/** Whether the hold is on now: incremental marking off while the process idles. */
+export function memoryReducerHeld(): boolean {
+  return held;
+}
 
 /** Starts holding the memory reducer while idle, unless the user chose; returns whether it did. */
 export function holdMemoryReducer(): boolean {
   if (nodeFlagGiven(USER_CHOICE)) return false;
   if (sampler) return true;
   let last = performance.eventLoopUtilization();
-  let held = false;
   let quiet = 0;
   // The first GC after a quiet spell means traffic is back: release at once rather than at the
   // next sample, so that a burst's first second marks incrementally like the rest of it.
