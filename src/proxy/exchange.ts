@@ -25,6 +25,7 @@ import { memberPing } from './ping.js';
 import { TimedAttempt, unwatchTimeout, upstreamTimeout, watchTimeout } from './proxy-timeout.js';
 import { bodyBytesMoved } from './scavenge-pacer.js';
 import { openTunnel, switchingProtocols } from './tunnel.js';
+import { COALESCED_BODY_BYTES, holdWritesThisTurn } from './write-coalescing.js';
 import { joinMemberPath } from '../router/upstream-path.js';
 
 type Controller = Dispatcher.DispatchController;
@@ -110,6 +111,7 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
   /** The generation no longer waits for this exchange (it ended, or became a tunnel). */
   #leftGeneration = false;
   #drainListener = false;
+  #bodyStarted = false;
   #read = 0;
   /** Request body bytes sent upstream (balancer routes: bytraffic counts them). */
   #bodyBytes = 0;
@@ -360,9 +362,15 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
     // undici's parser hands over an empty chunk each time it resumes after a pause, which is after
     // most chunks of a large body: writing it would cost a cork, a tick and an empty write(2).
     if (chunk.length === 0) return;
+    const res = this.#res;
+    if (this.#bodyStarted) {
+      if (res.socket) holdWritesThisTurn(res.socket);
+    } else this.#bodyStarted = true;
     this.#read += chunk.length;
     bodyBytesMoved(chunk.length);
-    if (!this.#res.write(chunk)) {
+    // write() says false past Node's 16 KiB mark; undici pauses only past the coalescing window
+    // (write-coalescing.ts). Node emits 'drain' either way once the socket has written it all.
+    if (!res.write(chunk) && res.writableLength >= COALESCED_BODY_BYTES) {
       controller.pause();
       if (!this.#drainListener) {
         this.#drainListener = true;
