@@ -359,8 +359,8 @@ export class ProxyExchange extends TimedAttempt implements Dispatcher.DispatchHa
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
-    // undici's parser hands over an empty chunk each time it resumes after a pause, which is after
-    // most chunks of a large body: writing it would cost a cork, a tick and an empty write(2).
+    // undici's parser hands over an empty chunk each time it resumes after a pause: writing it
+    // would cost a cork, a tick and an empty write(2).
     if (chunk.length === 0) return;
     const res = this.#res;
     if (this.#bodyStarted) {

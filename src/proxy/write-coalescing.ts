@@ -8,9 +8,11 @@
  * delivering it too, so fewer, larger writes cost less. The client socket is corked from the
  * second body chunk of a response until the check phase, when every held socket is uncorked in
  * one immediate; a response may then buffer {@link COALESCED_BODY_BYTES} before undici pauses.
- * Measured on 1 MiB GETs, proxy pinned to one core, six interleaved pairs: about 3.7 reads per
- * write instead of one, CPU per request 0.83 ms against 0.96 ms (medians), 1167 against 1011 req/s.
- * A response of one chunk (most small ones) is written as before, without waiting.
+ * Measured on 1 MiB GETs, proxy pinned to one core: about three reads per write instead of one
+ * (strace: writev of four chunks); five interleaved pairs, 997 against 953 req/s and CPU per
+ * request 0.99 against 1.03 ms (medians); in the two full bench runs after it, 1.01x and 1.59x
+ * the best Node peer, where the three runs before it had each read 0.99x. A response of one
+ * chunk (most small ones) is written as before, without waiting.
  */
 import type { Socket } from 'node:net';
 
