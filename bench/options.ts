@@ -12,6 +12,11 @@ export interface BenchOptions {
   readonly durationSec: number;
   /** Seconds of load sent to each proxy once per scenario before round 1 (JIT, pools, caches). */
   readonly warmupSec: number;
+  /**
+   * Seconds of unmeasured load right before each measurement: a proxy has idled while the other
+   * peers took their turn, and its first second back is a transient, not its steady state.
+   */
+  readonly settleSec: number;
   readonly rounds: number;
   /** Force a load generator instead of "wrk when installed, else autocannon". */
   readonly load: 'wrk' | 'autocannon' | undefined;
@@ -27,6 +32,7 @@ export const usage = `Usage: npm run bench -- [options]
   --peers <names>     comma-separated peers to run (direct is always included)
   --duration <s>      seconds of load per measurement (default 4)
   --rounds <n>        interleaved rounds (default 5)
+  --settle <s>        seconds of unmeasured load right before each measurement (default 1, 0: none)
   --load <tool>       wrk or autocannon (default: wrk when installed)
   --keep              keep the temp folder with generated configs and logs
   --profile <dir>     write a CPU profile of every Node proxy per scenario (node --cpu-prof) into <dir>
@@ -41,10 +47,12 @@ function list(value: string | undefined): string[] | undefined {
         .filter(Boolean);
 }
 
-function positive(value: string | undefined, flag: string, fallback: number): number {
+function number(value: string | undefined, flag: string, fallback: number, zeroAllowed = false): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} expects a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) {
+    throw new Error(`${flag} expects a ${zeroAllowed ? 'non-negative' : 'positive'} number, got "${value}"`);
+  }
   return n;
 }
 
@@ -58,6 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       peers: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
+      settle: { type: 'string' },
       load: { type: 'string' },
       keep: { type: 'boolean', default: false },
       profile: { type: 'string' },
@@ -71,14 +80,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   const quick = values.quick === true;
   // wrk takes whole seconds.
-  const durationSec = Math.max(1, Math.round(positive(values.duration, '--duration', quick ? 1 : 4)));
-  const rounds = Math.round(positive(values.rounds, '--rounds', quick ? 1 : 5));
+  const durationSec = Math.max(1, Math.round(number(values.duration, '--duration', quick ? 1 : 4)));
+  const rounds = Math.round(number(values.rounds, '--rounds', quick ? 1 : 5));
+  const settleSec = Math.round(number(values.settle, '--settle', quick ? 0 : 1, true));
   return {
     quick,
     only: list(values.only),
     peers: list(values.peers),
     durationSec,
     warmupSec: quick ? 1 : 2,
+    settleSec,
     rounds,
     load: values.load,
     keep: values.keep === true,

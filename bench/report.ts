@@ -11,6 +11,7 @@ export interface RunInfo {
   readonly wsLoad: string;
   readonly durationSec: number;
   readonly warmupSec: number;
+  readonly settleSec: number;
   readonly rounds: number;
   readonly command: string;
   readonly peers: readonly { name: string; version: string; summary: string }[];
@@ -84,7 +85,10 @@ export function renderReport(info: RunInfo, reports: readonly ScenarioReport[]):
     `- Node: ${info.node}`,
     `- Pinning: ${info.pinning}`,
     `- Load: ${info.httpLoad} for HTTP; ${info.wsLoad} for WebSocket; each run in its own process`,
-    `- Duration: ${info.durationSec} s per measurement, after ${info.warmupSec} s of warm-up per proxy and scenario; ` +
+    `- Duration: ${info.durationSec} s per measurement, after ${info.warmupSec} s of warm-up per proxy and scenario` +
+      (info.settleSec > 0
+        ? ` and ${info.settleSec} s of unmeasured load right before each measurement; `
+        : '; ') +
       `${info.rounds} interleaved round(s) (every proxy once per round, order rotated each round); medians over rounds`,
     `- Command: \`${info.command}\``,
     '- Read the ratios, not the absolute numbers: this machine is shared and noisy, spreads of 25% between rounds ' +

@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     wsLoad: wsLoad.description,
     durationSec: options.durationSec,
     warmupSec: options.warmupSec,
+    settleSec: options.settleSec,
     rounds: options.rounds,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     peers: peers.map((p) => ({ name: p.name, version: p.version(), summary: p.summary })),

@@ -97,6 +97,8 @@ function run(
 async function measure(ctx: BenchContext, spec: ComparisonSpec, c: Contender, round: number): Promise<void> {
   const before = spec.members > 1 ? await ctx.upstream.counts() : undefined;
   try {
+    // Each peer idled while the others took their turn; measure it back in its steady state.
+    if (ctx.options.settleSec > 0) await run(ctx, spec, c, ctx.options.settleSec);
     const result = await run(ctx, spec, c, ctx.options.durationSec);
     c.results.push(result);
     const errors = result.errors > 0 ? `, ${result.errors} errors` : '';
