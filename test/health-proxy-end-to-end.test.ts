@@ -4,7 +4,8 @@ import type { Duration } from '../src/dsl/params.js';
 import { balancer, defineConfig, route } from '../src/index.js';
 import { startProxy } from '../src/runtime/start-proxy.js';
 import type { RunningProxy } from '../src/runtime/types.js';
-import { RecordingLogger, perTestCleanup } from './health-helpers.js';
+import { RecordingLogger, perTestCleanup, until } from './health-helpers.js';
+import { send } from './manager-helpers.js';
 
 const { cleanup, backend } = perTestCleanup('/health');
 
@@ -88,6 +89,39 @@ test('a reload keeps a failed member out of rotation', async () => {
   await traffic(proxy, 4);
   expect(sick.traffic).toEqual([]);
   expect(steady.traffic).toHaveLength(4);
+});
+
+test('a member the balancer manager adds is health-checked at once, not from the next reload on', async () => {
+  const steady = await backend();
+  const added = await backend();
+  const web = balancer('web')
+    .member(steady.url)
+    .healthCheck({ uri: '/health', interval: '100ms', fails: 2 })
+    .set({ growth: 1 });
+  const logger = new RecordingLogger();
+  const proxy = await startProxy(
+    defineConfig({
+      routes: [
+        route('/balancer-manager').manager({ allow: ['127.0.0.1'] }),
+        route('/').to(web, { path: '/' }),
+      ],
+    }),
+    { port: 0, logger },
+  );
+  cleanup.push(() => proxy.close());
+  const api = `${proxy.url}/balancer-manager/api`;
+  const { nonce } = (await send(api)).json.balancers[0];
+  const reply = await send(`${api}/balancers/web/members`, { body: { nonce, url: added.url, status: '-D' } });
+  expect(reply.status).toBe(201);
+
+  await until(() => added.count('ok') > 0, 'a health check of the added member');
+  const down = nextLine(logger, 'warn');
+  added.mode = 'fail';
+  expect(await down).toContain(`member ${added.url} of balancer 'web' failed 2 checks in a row (HTTP 500)`);
+  const before = added.traffic.length;
+  await traffic(proxy, 4);
+  expect(added.traffic).toHaveLength(before);
+  expect(steady.traffic.length).toBeGreaterThanOrEqual(4);
 });
 
 const CHILD = `

@@ -155,6 +155,9 @@ export async function startManager(
     logger,
     now: Date.now,
     journal,
+    // This harness runs no health checks; test/manager-added-member-health-check.test.ts
+    // covers the runtime's.
+    memberAdded: () => {},
   });
   const server: Server = createServer((req, res) => {
     const route = config.routes.find((r): r is CompiledManagerRoute => r.kind === 'manager');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { balancer, defineConfig, route } from '../src/index.js';
 import type { RunningProxy } from '../src/runtime/types.js';
 import { startProxy } from '../src/testing/start-proxy.js';
+import { send } from './manager-helpers.js';
 import { type Backend, recordingLogger, startBackend } from './proxy-support.js';
 
 /** Backends answering with the headers named in the query: `?location=...&set-cookie=...`. */
@@ -88,6 +89,32 @@ test('a balancer route maps back a Location pointing at any of its members', asy
   for (const member of [one, two]) {
     const h = await answer(`/lb/x${q({ location: `${member.url}/y` })}`, { host: 'lb.example' });
     expect(h.location).toBe('http://lb.example/lb/y');
+  }
+});
+
+test('a member the balancer manager adds at runtime is mapped back too', async () => {
+  const grow = balancer('grow').member(one.url).set({ growth: 1 });
+  const managed = await startProxy(
+    defineConfig({
+      routes: [route('/balancer-manager').manager({ allow: ['127.0.0.1'] }), route('/grow').to(grow)],
+    }),
+    { port: 0, logger: recordingLogger() },
+  );
+  try {
+    const api = `${managed.url}/balancer-manager/api`;
+    const { nonce } = (await send(api)).json.balancers[0];
+    const added = await send(`${api}/balancers/grow/members`, {
+      body: { nonce, url: two.url, status: '-D' },
+    });
+    expect(added.status).toBe(201);
+    // Whichever member answers, the Location names the added one: only it makes the mapping.
+    const res = await request(`${managed.url}/grow/x${q({ location: `${two.url}/y` })}`, {
+      headers: { host: 'grow.example' },
+    });
+    await res.body.dump();
+    expect(res.headers.location).toBe('http://grow.example/grow/y');
+  } finally {
+    await managed.close();
   }
 });
 

@@ -31,6 +31,12 @@ export interface HealthCheckOptions {
 export interface HealthChecks {
   /** The members being checked (those with a health check). */
   readonly members: readonly MemberState[];
+  /**
+   * Starts checking a member added while the generation runs (the balancer manager's new
+   * member), spread over its first interval like the others. A member without a health check,
+   * or already checked, is left as it is.
+   */
+  add(member: MemberState): void;
   /** Clears every timer and aborts every check in flight; their results are dropped. Idempotent. */
   stop(): void;
 }
@@ -77,21 +83,11 @@ class Scheduler implements HealthChecks {
   constructor(balancers: readonly LiveBalancer[], opts: HealthCheckOptions) {
     this.#clock = opts.clock ?? SYSTEM_CLOCK;
     this.#logger = opts.logger;
-    const now = this.#clock.now();
-    for (const member of balancers.flatMap((b) => b.members)) {
-      const check = member.member.healthCheck;
-      if (!check) {
-        if (forgetHealth(member))
-          this.#logger.info(`health check removed from ${describe(member)}: flag C cleared`);
-        continue;
-      }
-      this.members.push(member);
-      // A member kept across a reload goes on from its last check; a new one starts spread out.
-      const last = healthOf(member)?.lastCheck ?? 0;
-      const due =
-        last > 0 ? Math.max(last + check.intervalMs, now) : now + firstOffset(member.key, check.intervalMs);
-      this.#arm(member, due);
-    }
+    for (const member of balancers.flatMap((b) => b.members)) this.#watch(member);
+  }
+
+  add(member: MemberState): void {
+    if (!this.#stopped && !this.members.includes(member)) this.#watch(member);
   }
 
   stop(): void {
@@ -100,6 +96,22 @@ class Scheduler implements HealthChecks {
     this.#timers.clear();
     for (const controller of this.#inFlight) controller.abort();
     this.#inFlight.clear();
+  }
+
+  #watch(member: MemberState): void {
+    const check = member.member.healthCheck;
+    if (!check) {
+      if (forgetHealth(member))
+        this.#logger.info(`health check removed from ${describe(member)}: flag C cleared`);
+      return;
+    }
+    this.members.push(member);
+    // A member kept across a reload goes on from its last check; a new one starts spread out.
+    const now = this.#clock.now();
+    const last = healthOf(member)?.lastCheck ?? 0;
+    const due =
+      last > 0 ? Math.max(last + check.intervalMs, now) : now + firstOffset(member.key, check.intervalMs);
+    this.#arm(member, due);
   }
 
   #arm(member: MemberState, due: number): void {

@@ -18,7 +18,7 @@ import {
   memberSetting,
 } from './fields.js';
 import { describeChange } from './format.js';
-import type { ManagerJournal } from './journal.js';
+import type { ManagerContext } from './types.js';
 
 /**
  * Flags the journal does not keep: `C` (failed health check) is health state, which the
@@ -35,8 +35,9 @@ export function applyPlans(
   live: LiveBalancer,
   plans: readonly ChangePlan[],
   pristine: CompiledBalancer,
-  journal: ManagerJournal,
+  ctx: Pick<ManagerContext, 'journal' | 'memberAdded'>,
 ): string[] {
+  const { journal } = ctx;
   const done: string[] = [];
   const configured = balancerSettings(pristine);
   for (const plan of plans) {
@@ -73,6 +74,7 @@ export function applyPlans(
     } else {
       const state = addMember(live, plan.member);
       journal.addMember(live.name, plan.member.url.href, plan.params, state);
+      ctx.memberAdded(state);
       const flags = [...state.flags].join('');
       done.push(`added member ${plan.member.url.href}${flags ? ` (status ${flags})` : ''}`);
     }

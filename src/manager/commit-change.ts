@@ -35,7 +35,7 @@ export async function commitChange(
     );
   }
   const pristine = ctx.config().balancers.get(live.name) ?? live.config;
-  const done = applyPlans(live, plans, pristine, ctx.journal);
+  const done = applyPlans(live, plans, pristine, ctx);
   if (done.length === 0) return done;
   ctx.logger.info(`balancer-manager: balancer '${live.name}': ${done.join('; ')} (from ${clientIp})`);
   try {

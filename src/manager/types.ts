@@ -2,7 +2,7 @@
  * The contract between the balancer manager and the running proxy that serves it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LiveBalancer } from '../balancer/types.js';
+import type { LiveBalancer, MemberState } from '../balancer/types.js';
 import type { ProxyConfig } from '../config/types.js';
 import type { ProxyLogger } from '../runtime/types.js';
 import type { ManagerJournal } from './journal.js';
@@ -35,6 +35,8 @@ export interface ManagerContext {
    * every generation, so changes survive reloads (and, with `persist`, restarts).
    */
   readonly journal: ManagerJournal;
+  /** Called once the manager has added `member`: the running proxy starts its health check. */
+  memberAdded(member: MemberState): void;
   /** Version shown in the page header. */
   readonly version?: string;
 }

@@ -63,6 +63,11 @@ export class Generation {
     this.#health = startHealthChecks([...this.balancers.values()], { logger });
   }
 
+  /** Starts the health check of a member the balancer manager added to this generation. */
+  checkAddedMember(member: MemberState): void {
+    this.#health?.add(member);
+  }
+
   /** Stops the health checks: no timer or probe socket is left behind. */
   stopHealthChecks(): void {
     this.#health?.stop();

@@ -58,6 +58,7 @@ class Runtime implements RunningProxy {
       logger: this.#logger,
       now: Date.now,
       journal: this.#journal,
+      memberAdded: (member) => this.#generation.checkAddedMember(member),
     });
   }
 
