@@ -4,7 +4,7 @@ import type { Duration } from '../src/dsl/params.js';
 import { balancer, defineConfig, route } from '../src/index.js';
 import { startProxy } from '../src/runtime/start-proxy.js';
 import type { RunningProxy } from '../src/runtime/types.js';
-import { RecordingLogger, perTestCleanup, until } from './health-helpers.js';
+import { type HealthBackend, RecordingLogger, perTestCleanup, until } from './health-helpers.js';
 import { send } from './manager-helpers.js';
 
 const { cleanup, backend } = perTestCleanup('/health');
@@ -31,6 +31,21 @@ function nextLine(logger: RecordingLogger, level: 'warn' | 'info'): Promise<stri
   });
 }
 
+/** Makes `member` fail its checks, waits until it is out of rotation, and proves it gets none of `n` requests. */
+async function takenOutByFailedChecks(
+  proxy: RunningProxy,
+  logger: RecordingLogger,
+  member: HealthBackend,
+  n: number,
+): Promise<void> {
+  const down = nextLine(logger, 'warn');
+  member.mode = 'fail';
+  expect(await down).toContain(`member ${member.url} of balancer 'web' failed 2 checks in a row (HTTP 500)`);
+  const before = member.traffic.length;
+  await traffic(proxy, n);
+  expect(member.traffic).toHaveLength(before);
+}
+
 test('behind the real proxy, a member whose health check fails gets no traffic until it passes again', async () => {
   const sick = await backend();
   const steady = await backend();
@@ -48,12 +63,8 @@ test('behind the real proxy, a member whose health check fails gets no traffic u
   await traffic(proxy, 6);
   expect(sick.traffic).toHaveLength(3);
 
-  const down = nextLine(logger, 'warn');
-  sick.mode = 'fail';
-  expect(await down).toContain(`member ${sick.url} of balancer 'web' failed 2 checks in a row (HTTP 500)`);
+  await takenOutByFailedChecks(proxy, logger, sick, 6);
   const before = sick.traffic.length;
-  await traffic(proxy, 6);
-  expect(sick.traffic).toHaveLength(before);
   expect(steady.traffic).toHaveLength(3 + 6);
 
   const up = nextLine(logger, 'info');
@@ -115,12 +126,7 @@ test('a member the balancer manager adds is health-checked at once, not from the
   expect(reply.status).toBe(201);
 
   await until(() => added.count('ok') > 0, 'a health check of the added member');
-  const down = nextLine(logger, 'warn');
-  added.mode = 'fail';
-  expect(await down).toContain(`member ${added.url} of balancer 'web' failed 2 checks in a row (HTTP 500)`);
-  const before = added.traffic.length;
-  await traffic(proxy, 4);
-  expect(added.traffic).toHaveLength(before);
+  await takenOutByFailedChecks(proxy, logger, added, 4);
   expect(steady.traffic.length).toBeGreaterThanOrEqual(4);
 });
 
