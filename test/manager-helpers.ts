@@ -155,7 +155,7 @@ export async function startManager(
     logger,
     now: Date.now,
     journal,
-    // This harness runs no health checks; test/manager-added-member-health-check.test.ts
+    // This harness runs no health checks; test/health-proxy-end-to-end.test.ts
     // covers the runtime's.
     memberAdded: () => {},
   });
